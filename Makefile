@@ -1,0 +1,45 @@
+# Quick start: `make demo` (set up, rank the demo workspace, write output/) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PERIOD ?= 2021-10
+
+.PHONY: demo test lint bench fixtures system clean help
+
+help:
+	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
+	@echo "make test   set everything up, lint and run the whole test suite"
+	@echo "make lint   ruff and mypy"
+	@echo "make bench  the benchmark (bench/)"
+
+system:
+	@bash .ci/system-deps
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: system $(STAMP)
+	$(BIN)/ranking run --workspace fixtures/demo --period $(PERIOD) --out output
+
+fixtures: $(STAMP)
+	$(BIN)/python fixtures/make_demo.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check ranking tests fixtures bench
+	$(BIN)/ruff format --check ranking tests fixtures bench
+	$(BIN)/mypy
+
+test: system $(STAMP) lint
+	$(BIN)/pytest -n auto -q
+
+bench: system $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

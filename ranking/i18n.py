@@ -1,0 +1,57 @@
+"""Labels in French and English (catalogues in templates/i18n/), numbers and dates formatted by babel."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from ranking.resources import templates_dir
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The labels of one language."""
+    return tomllib.loads((templates_dir() / "i18n" / f"{lang}.toml").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Labels and number/date formats of one language, as the templates use them."""
+
+    lang: str
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = catalogue(self.lang).get(key)
+        if text is None:
+            raise KeyError(f"label {key!r} is missing from the {self.lang} catalogue")
+        return text.format(**values) if values else text
+
+    def number(self, value: float | int | None, decimals: int = 0) -> str:
+        if value is None:
+            return "–"
+        pattern = "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: float | None, decimals: int = 0) -> str:
+        if value is None:
+            return "–"
+        pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
+        return format_percent(value, format=pattern, locale=self.locale)
+
+    def month(self, year: int, month: int) -> str:
+        """`octobre 2021` / `October 2021`."""
+        return format_date(date(year, month, 1), "LLLL y", locale=self.locale)
+
+    def day(self, value: date) -> str:
+        return format_date(value, "long", locale=self.locale)

@@ -1,0 +1,46 @@
+"""The canonical tables, declared once: every loader produces POSTS, every stage reads it."""
+
+from __future__ import annotations
+
+import polars as pl
+
+UTC_INSTANT = pl.Datetime("us", "UTC")
+
+#: One row per post, whatever export it came from (section 2 of the contract).
+POSTS: dict[str, pl.DataType] = {
+    "platform": pl.String(),  # "linkedin" | "x"
+    "post_id": pl.String(),
+    "executive_id": pl.String(),
+    "posted_at": UTC_INSTANT,
+    "kind": pl.String(),  # "post" | "reply" | "quote" | "repost"
+    "text": pl.String(),
+    "url": pl.String(),
+    "reactions": pl.Int64(),
+    "comments": pl.Int64(),
+    "shares": pl.Int64(),
+    "engagements": pl.Int64(),
+    "impressions": pl.Int64(),
+    "links": pl.List(pl.String()),  # expanded URLs found by the export (content analysis)
+    "mentions": pl.List(pl.String()),  # handles mentioned, without "@"
+    "reposted_from": pl.String(),  # author handle of the reposted or quoted post, where known
+    "source": pl.String(),  # the export file, relative to the workspace
+    "snapshot": UTC_INSTANT,  # the export's date: the most recent export wins a count
+}
+
+PLATFORMS = ("linkedin", "x")
+KINDS = ("post", "reply", "quote", "repost")
+COUNTS = ("reactions", "comments", "shares", "engagements", "impressions")
+
+
+def empty_posts() -> pl.DataFrame:
+    """A posts table with no rows."""
+    return pl.DataFrame(schema=POSTS)
+
+
+def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Give a frame exactly the canonical columns, in order, adding the missing ones as nulls."""
+    lazy = frame.lazy()
+    have = set(lazy.collect_schema().names())
+    return lazy.select(
+        [(pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name) for name, dtype in POSTS.items()]
+    )

@@ -1,0 +1,238 @@
+"""Scores of section 3 of the contract: executives, teams, CEOs, ranks, index and rank changes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from ranking.errors import UsageError
+from ranking.settings import Scoring
+
+SCOPES = ("month", "ytd")
+
+EXECUTIVE_COLUMNS = (
+    "scope", "rank", "executive_id", "name", "company", "role", "is_ceo", "posts", "reposts",
+    "reactions", "comments", "shares", "influence_score", "index", "rank_change",
+)  # fmt: skip
+COMPANY_COLUMNS = (
+    "scope", "rank", "company", "name", "team_score", "members", "active_members", "effective_contributors",
+    "collectivity", "top_contributor", "top_contributor_share", "index", "rank_change",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month, the unit of the monthly ranking."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        found = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+        if not found or not 1 <= int(found.group(2)) <= 12:
+            raise UsageError(f"period must be YYYY-MM (e.g. 2021-10), not {text!r}")
+        return cls(int(found.group(1)), int(found.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
+    def next(self) -> Period:
+        return Period(self.year + 1, 1) if self.month == 12 else Period(self.year, self.month + 1)
+
+
+def window(period: Period, scope: str, timezone: str) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of a scope: the calendar month, or 1 January to the end of the month (ytd)."""
+    zone = ZoneInfo(timezone)
+    first = Period(period.year, 1) if scope == "ytd" else period
+    start = datetime(first.year, first.month, 1, tzinfo=zone)
+    after = period.next()
+    end = datetime(after.year, after.month, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _weights_are_whole(weights: Scoring) -> bool:
+    return all(
+        float(w).is_integer() for w in (weights.reactions, weights.comments, weights.shares, weights.engagements)
+    )
+
+
+def influence(weights: Scoring) -> pl.Expr:
+    """Influence of a post: weighted reactions, comments and shares; the engagements total where that is all
+    the export gives; 0 for a repost (its counts belong to the original author)."""
+    split = ("reactions", "comments", "shares")
+    has_split = pl.any_horizontal([pl.col(c).is_not_null() for c in split])
+    weighted = sum((pl.col(c).fill_null(0) * float(getattr(weights, c)) for c in split), start=pl.lit(0.0))
+    total = pl.col("engagements").fill_null(0) * float(weights.engagements)
+    score = pl.when(pl.col("kind") == "repost").then(0.0).when(has_split).then(weighted).otherwise(total)
+    return score.cast(pl.Int64) if _weights_are_whole(weights) else score
+
+
+def in_window(posts: pl.LazyFrame, period: Period, scope: str, timezone: str) -> pl.LazyFrame:
+    """The posts of a scope's window."""
+    start, end = window(period, scope, timezone)
+    return posts.filter((pl.col("posted_at") >= start) & (pl.col("posted_at") < end))
+
+
+def rank_expr(score: str) -> pl.Expr:
+    """Competition ranking (1, 2, 2, 4) by score descending."""
+    return pl.col(score).rank("min", descending=True).cast(pl.Int64)
+
+
+def index_expr(score: str) -> pl.Expr:
+    """100 × score / leader's score, one decimal; 0 when the leader has 0."""
+    leader = pl.col(score).max()
+    return pl.when(leader > 0).then((100.0 * pl.col(score) / leader).round(1)).otherwise(0.0)
+
+
+def executive_scores(posts: pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
+    """Per roster executive: posts, reposts, counts and influence score over the given posts, ranked."""
+    is_repost = pl.col("kind") == "repost"
+    stats = (
+        posts.with_columns(influence(weights).alias("__influence"))
+        .group_by("executive_id")
+        .agg(
+            (~is_repost).sum().cast(pl.Int64).alias("posts"),
+            is_repost.sum().cast(pl.Int64).alias("reposts"),
+            *[pl.col(c).filter(~is_repost).sum().cast(pl.Int64).alias(c) for c in ("reactions", "comments", "shares")],
+            pl.col("__influence").sum().alias("influence_score"),
+        )
+    )
+    columns = ["executive_id", "name", "company", "role", "is_ceo"]
+    table = roster.lazy().select(columns).join(stats, on="executive_id", how="left")
+    zero = ["posts", "reposts", "reactions", "comments", "shares", "influence_score"]
+    return (
+        table.with_columns(pl.col(zero).fill_null(0))
+        .with_columns(rank_expr("influence_score").alias("rank"), index_expr("influence_score").alias("index"))
+        .sort(["rank", "name", "executive_id"])
+        .collect()
+    )
+
+
+def company_scores(executives: pl.DataFrame, companies: pl.DataFrame) -> pl.DataFrame:
+    """The collective team score of each company, with how evenly its executives carry it."""
+    s = pl.col("influence_score")
+    top = (
+        executives.sort(["influence_score", "name"], descending=[True, False])
+        .group_by("company", maintain_order=True)
+        .agg(pl.col("executive_id").first().alias("top_contributor"), s.first().alias("__top"))
+    )
+    teams = executives.group_by("company").agg(
+        s.sum().alias("team_score"),
+        pl.len().cast(pl.Int64).alias("members"),
+        ((pl.col("posts") + pl.col("reposts")) > 0).sum().cast(pl.Int64).alias("active_members"),
+        (s.cast(pl.Float64).pow(2).sum()).alias("__squares"),
+    )
+    team_score = pl.col("team_score")
+    return (
+        companies.select("company", "name")
+        .join(teams, on="company", how="left")
+        .join(top, on="company", how="left")
+        .with_columns(
+            team_score.fill_null(0).cast(executives.schema["influence_score"]),
+            pl.col("members", "active_members").fill_null(0),
+        )
+        .with_columns(
+            pl.when(team_score > 0)
+            .then(team_score.cast(pl.Float64).pow(2) / pl.col("__squares"))
+            .otherwise(0.0)
+            .alias("effective_contributors"),
+            pl.when(team_score > 0).then(pl.col("__top") / team_score).otherwise(0.0).alias("top_contributor_share"),
+        )
+        .with_columns(
+            pl.when(pl.col("members") > 0)
+            .then(pl.col("effective_contributors") / pl.col("members"))
+            .otherwise(0.0)
+            .alias("collectivity"),
+            rank_expr("team_score").alias("rank"),
+            index_expr("team_score").alias("index"),
+        )
+        .drop("__squares", "__top")
+        .sort(["rank", "name", "company"])
+    )
+
+
+def ceo_scores(executives: pl.DataFrame) -> pl.DataFrame:
+    """The executive ranking restricted to CEOs, ranked afresh."""
+    return (
+        executives.filter(pl.col("is_ceo"))
+        .with_columns(rank_expr("influence_score").alias("rank"), index_expr("influence_score").alias("index"))
+        .sort(["rank", "name", "executive_id"])
+    )
+
+
+def _with_change(now: pl.DataFrame, before: pl.DataFrame | None, key: str) -> pl.DataFrame:
+    if before is None:
+        return now.with_columns(pl.lit(None, pl.Int64).alias("rank_change"))
+    previous = before.select(pl.col(key), pl.col("rank").alias("__previous"))
+    return (
+        now.join(previous, on=key, how="left", maintain_order="left")
+        .with_columns((pl.col("__previous") - pl.col("rank")).alias("rank_change"))
+        .drop("__previous")
+    )
+
+
+@dataclass(frozen=True)
+class ScopeScores:
+    """The rankings of one scope."""
+
+    scope: str
+    executives: pl.DataFrame
+    companies: pl.DataFrame
+    ceos: pl.DataFrame
+
+
+def _score_window(posts: pl.LazyFrame, roster: pl.DataFrame, companies: pl.DataFrame, weights: Scoring) -> ScopeScores:
+    executives = executive_scores(posts, roster, weights)
+    return ScopeScores("", executives, company_scores(executives, companies), ceo_scores(executives))
+
+
+def score_scope(
+    posts: pl.DataFrame | pl.LazyFrame,
+    roster: pl.DataFrame,
+    companies: pl.DataFrame,
+    weights: Scoring,
+    period: Period,
+    scope: str,
+) -> ScopeScores:
+    """Rankings of one scope for the period, with rank changes against the previous period."""
+    lazy = posts.lazy()
+    now = _score_window(in_window(lazy, period, scope, weights.timezone), roster, companies, weights)
+    before = None
+    if not (scope == "ytd" and period.month == 1):
+        previous = period.previous()
+        before = _score_window(in_window(lazy, previous, scope, weights.timezone), roster, companies, weights)
+    return ScopeScores(
+        scope,
+        _with_change(now.executives, before.executives if before else None, "executive_id"),
+        _with_change(now.companies, before.companies if before else None, "company"),
+        _with_change(now.ceos, before.ceos if before else None, "executive_id"),
+    )
+
+
+def score(
+    posts: pl.DataFrame | pl.LazyFrame,
+    roster: pl.DataFrame,
+    companies: pl.DataFrame,
+    weights: Scoring,
+    period: Period,
+) -> dict[str, ScopeScores]:
+    """Both scopes of the monthly ranking, keyed by scope."""
+    return {scope: score_scope(posts, roster, companies, weights, period, scope) for scope in SCOPES}
+
+
+def table(scores: dict[str, ScopeScores], which: str) -> pl.DataFrame:
+    """The executives or companies table of the contract: both scopes, columns and order as promised."""
+    columns = EXECUTIVE_COLUMNS if which == "executives" else COMPANY_COLUMNS
+    frames = [getattr(s, which).with_columns(pl.lit(s.scope).alias("scope")) for s in scores.values()]
+    rounded = [
+        pl.col(c).round(3) for c in ("effective_contributors", "collectivity", "top_contributor_share") if c in columns
+    ]
+    return pl.concat(frames, how="vertical_relaxed").select(columns).with_columns(rounded)
