@@ -30,8 +30,8 @@ fixtures: $(STAMP)
 	$(BIN)/python fixtures/make_demo.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check ranking tests fixtures bench
-	$(BIN)/ruff format --check ranking tests fixtures bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 test: system $(STAMP) lint

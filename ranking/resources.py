@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
 def templates_dir() -> Path:
-    """The templates folder: `ranking.templates` when installed, else `templates/` beside the package."""
-    source = Path(__file__).resolve().parent.parent / "templates"
-    if (source / "i18n").is_dir():
-        return source
-    return Path(str(files("ranking.templates")))
+    """The templates folder: `ranking/templates/` in an installed wheel, else `templates/` of the source tree."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
+        if (candidate / "i18n").is_dir():
+            return candidate
+    raise FileNotFoundError(f"the templates folder is missing beside {_PACKAGE}")

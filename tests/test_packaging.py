@@ -1,0 +1,90 @@
+"""`pip install .` ships the templates: the wheel holds every file of templates/, and an installed copy renders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return next(out.glob("ranking-*.whl"))
+
+
+def test_wheel_holds_every_template_file(wheel: Path) -> None:
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    wanted = {
+        "ranking/templates/" + p.relative_to(REPO / "templates").as_posix()
+        for p in (REPO / "templates").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert wanted, "templates/ is empty"
+    assert wanted <= shipped, sorted(wanted - shipped)
+
+
+def test_installed_copy_renders_from_another_directory(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), sysconfig.get_paths()["purelib"]])}
+    env.pop("PYTHONSAFEPATH", None)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import ranking.resources as r; print(r.templates_dir())"],
+        cwd=elsewhere,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert Path(probe.stdout.strip()).is_relative_to(target)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ranking",
+            "run",
+            "-w",
+            str(REPO / "fixtures" / "demo"),
+            "-p",
+            "2021-10",
+            "-o",
+            "out",
+            "-q",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "out" / "2021-10" / "leaderboard.pdf").stat().st_size > 10_000
