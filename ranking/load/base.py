@@ -42,8 +42,10 @@ class Export:
     format: str
     posts: pl.DataFrame
     snapshot: datetime
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was noticed reading the file, for the data-quality report
     followers: dict[str, int] = field(default_factory=dict)  # executive_id -> follower count read
+    #: Data-quality flags of the whole file: "total only" (engagements without a split), "no counts" (activity only).
+    flags: list[str] = field(default_factory=list)
 
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!.*\d{4}-?\d{2}-?\d{2})")
