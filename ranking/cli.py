@@ -155,3 +155,27 @@ def validate(workspace: Path) -> None:
             click.echo(f"Error: {problem}", err=True)
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
     click.echo("OK")
+
+
+@cli.command(context_settings=CONTEXT)
+@workspace_option
+@period_option
+@click.argument("executive_id")
+def explain(workspace: Path, period: Period, executive_id: str) -> None:
+    """Show how EXECUTIVE_ID's score and tone were made: each post of the year to date, its counts, its
+    influence, its tone and the rule (with the link or handle) that decided it.
+
+    Example:
+
+        ranking explain --workspace fixtures/demo --period 2021-10 romain-jolivald
+    """
+    from ranking.explain import explain as explain_executive
+    from ranking.explain import render
+
+    with domain_errors():
+        explanation = explain_executive(workspace, period, executive_id)
+    console = Console()
+    if not console.is_terminal:  # a pipe or a file: wide enough for one line per post
+        console = Console(width=200)
+    for part in render(explanation):
+        console.print(part)

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking import __version__
+from ranking.content import classify, posts_table, with_tone_shares
 from ranking.documents import leaderboard_context
 from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.render import render, write_pdf
@@ -66,12 +67,21 @@ def run(
     lang = lang or ws.settings.report.lang
     say("scoring")
     scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period)
+    say("reading the posts")
+    classified = classify(ws.posts, ws.companies, ws.roster, ws.settings)
+    timezone = ws.settings.scoring.timezone
     files: list[str] = []
     with staged_directory(out / str(period)) as folder:
         say("writing tables")
-        write_csv(table(scores, "executives"), folder / "executives.csv")
-        write_csv(table(scores, "companies"), folder / "companies.csv")
-        files += ["executives.csv", "companies.csv"]
+        # The tone shares are an extension of the contract's tables: appended after its columns.
+        executives = with_tone_shares(table(scores, "executives"), classified, period, timezone, "executive_id")
+        write_csv(executives, folder / "executives.csv")
+        write_csv(
+            with_tone_shares(table(scores, "companies"), classified, period, timezone, "company"),
+            folder / "companies.csv",
+        )
+        write_csv(posts_table(classified, period, timezone), folder / "posts.csv")
+        files += ["executives.csv", "companies.csv", "posts.csv"]
         say("rendering the leaderboard")
         context = leaderboard_context(
             scores, ws.settings, period, ws.roster, ws.companies, ws.posts.height, ws.warnings, lang

@@ -6,12 +6,14 @@ import re
 import tomllib
 import types
 import typing
-from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ranking.errors import InputError, Problem
+from ranking.taxonomy import DEFAULT_TOPICS
 
 LANGS = ("fr", "en")
 
@@ -40,14 +42,52 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Tone:
+    """Sector actors (associations, agencies, institutions): a post relaying them has the `sector` tone."""
+
+    sector_handles: tuple[str, ...] = ()  # X handles / LinkedIn slugs, with or without "@"
+    sector_domains: tuple[str, ...] = ()  # web domains; their subdomains match too
+
+
+#: `[topics]`: topic name -> keywords. A free-keyed table, so a mapping rather than a dataclass
+#: (build() rejects keys a dataclass does not declare). A workspace's [topics] replaces the default taxonomy.
+Topics = Mapping[str, tuple[str, ...]]
+
+
+def _default_topics() -> Topics:
+    return types.MappingProxyType(dict(DEFAULT_TOPICS))
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Product names (brands and INNs) executives must not promote: a post naming one is flagged."""
+
+    watchlist: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of a workspace. Built by `load_settings`, never mutated."""
 
     scoring: Scoring = field(default_factory=Scoring)
     report: Report = field(default_factory=Report)
+    tone: Tone = field(default_factory=Tone)
+    topics: Topics = field(default_factory=_default_topics)
+    compliance: Compliance = field(default_factory=Compliance)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)
+
+
+def _plain(value: Any) -> Any:
+    """A settings value as JSON-ready data (asdict cannot copy the read-only mappings)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _check_value(name: str, value: Any, kind: Any) -> Any:
@@ -74,7 +114,7 @@ def _check_value(name: str, value: Any, kind: Any) -> Any:
             raise ValueError(f"{name} must be a list, not {value!r}")
         (item,) = typing.get_args(kind)[:1]
         return tuple(_check_value(f"{name}[{i}]", v, item) for i, v in enumerate(value))
-    if origin is dict:
+    if origin in (dict, Mapping):
         if not isinstance(value, dict):
             raise ValueError(f"{name} must be a table, not {value!r}")
         _, item = typing.get_args(kind)
@@ -122,6 +162,30 @@ def _validate(settings: Settings) -> None:
             raise ValueError(f"scoring.{name} must not be negative")
     if settings.report.top_executives < 1:
         raise ValueError("report.top_executives must be at least 1")
+    _validate_content(settings)
+
+
+def _validate_content(settings: Settings) -> None:
+    """Keywords and names must be matchable: not blank, `*` only at the end of a word, domains with a dot."""
+    from ranking.content import keyword_problem, normalise_domain
+
+    for topic, keywords in settings.topics.items():
+        if not topic.strip():
+            raise ValueError("topics: a topic name must not be empty")
+        if not keywords:
+            raise ValueError(f"topics.{topic} must list at least one keyword")
+        for i, keyword in enumerate(keywords):
+            if reason := keyword_problem(keyword):
+                raise ValueError(f"topics.{topic}[{i}]: {reason}")
+    for i, term in enumerate(settings.compliance.watchlist):
+        if reason := keyword_problem(term):
+            raise ValueError(f"compliance.watchlist[{i}]: {reason}")
+    for i, handle in enumerate(settings.tone.sector_handles):
+        if not handle.strip().lstrip("@").strip():
+            raise ValueError(f"tone.sector_handles[{i}] must not be empty")
+    for i, domain in enumerate(settings.tone.sector_domains):
+        if "." not in normalise_domain(domain).strip("."):
+            raise ValueError(f"tone.sector_domains[{i}]: {domain!r} is not a web domain (e.g. leem.org)")
 
 
 def load_settings(path: Path) -> Settings:
