@@ -11,6 +11,7 @@ import polars as pl
 
 from ranking import __version__
 from ranking.documents import leaderboard_context
+from ranking.ledger import KEPT_ACROSS_RUNS
 from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.render import render, write_pdf
 from ranking.scoring import Period, ScopeScores, score, table
@@ -67,7 +68,7 @@ def run(
     say("scoring")
     scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period)
     files: list[str] = []
-    with staged_directory(out / str(period)) as folder:
+    with staged_directory(out / str(period), keep=KEPT_ACROSS_RUNS) as folder:
         say("writing tables")
         write_csv(table(scores, "executives"), folder / "executives.csv")
         write_csv(table(scores, "companies"), folder / "companies.csv")
