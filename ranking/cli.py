@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -15,6 +16,9 @@ from rich.table import Table
 from ranking.errors import InputError, RankingError, UsageError
 from ranking.scoring import Period
 from ranking.settings import LANGS
+
+if TYPE_CHECKING:
+    from ranking.deliver import SendResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -101,10 +105,14 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the documents (default: settings).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors.")
-def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: bool) -> None:
+@click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
+def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: bool, send_after: bool) -> None:
     """Run the monthly ranking: tables, manifest and the PDF leaderboard.
 
     Writes OUT/YYYY-MM/ whole, or nothing at all when the input is bad.
+
+    The delivery ledger of an earlier run of the month (deliveries.jsonl, outbox/) is kept; with --send,
+    the reports are then mailed as `ranking send` does.
 
     Example:
 
@@ -116,6 +124,8 @@ def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: boo
         task = bar.add_task("starting", total=None)
         result = run_ranking(workspace, period, out, lang, step=lambda text: bar.update(task, description=text))
     if quiet:
+        if send_after:
+            _send(workspace, period, out, (), False, False, lang, quiet)
         return
     console = Console()
     teams = result.scores["ytd"].companies.head(5)
@@ -126,6 +136,8 @@ def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: boo
         summary.add_row(str(row["rank"]), row["name"], f"{row['team_score']:,}", f"{row['index']:.1f}")
     console.print(summary)
     click.echo(f"Wrote {result.folder}/ ({', '.join(result.files)})")
+    if send_after:
+        _send(workspace, period, out, (), False, False, lang, quiet)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -179,3 +191,97 @@ def explain(workspace: Path, period: Period, executive_id: str) -> None:
         console = Console(width=200)
     for part in render(explanation):
         console.print(part)
+
+
+@cli.command(context_settings=CONTEXT)
+@workspace_option
+@period_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Where the YYYY-MM/ folder of the run is (as given to `ranking run`).",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="COMPANY",
+    help="Send only to these companies' directors (a company id; repeat the option or separate with commas).",
+)
+@click.option("--dry-run", is_flag=True, help="Write the messages as .eml files to OUT/YYYY-MM/outbox/; send nothing.")
+@click.option(
+    "--resend",
+    is_flag=True,
+    help="Also send again the messages whose outcome is unknown (the connection was lost after the server had them).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only warnings and errors.")
+def send(
+    workspace: Path, period: Period, out: Path, only: tuple[str, ...], dry_run: bool, resend: bool, quiet: bool
+) -> None:
+    """Mail each comms director the month's leaderboard and their company's report, once.
+
+    One message per address of companies.csv `comms_emails`, with OUT/YYYY-MM/companies/<company>.pdf and
+    OUT/YYYY-MM/leaderboard.pdf attached. SMTP settings: ranking.toml [smtp] and the RANKING_SMTP_* variables;
+    the password only from RANKING_SMTP_PASSWORD. Every message is recorded in OUT/YYYY-MM/deliveries.jsonl:
+    a re-run sends only what is missing. Exits 1 when any recipient failed or its outcome is unknown.
+
+    Example:
+
+        RANKING_SMTP_FROM=ranking@example.com ranking send -w fixtures/demo -p 2021-10 --dry-run
+    """
+    companies = tuple(c.strip() for value in only for c in value.split(",") if c.strip())
+    _send(workspace, period, out, companies, dry_run, resend, None, quiet)
+
+
+def _send(
+    workspace: Path,
+    period: Period,
+    out: Path,
+    only: tuple[str, ...],
+    dry_run: bool,
+    resend: bool,
+    lang: str | None,
+    quiet: bool,
+) -> None:
+    from ranking.deliver import send as send_reports
+
+    with domain_errors(), progress(quiet) as bar:
+        task = bar.add_task("preparing the messages", total=None)
+        result = send_reports(
+            workspace,
+            period,
+            out,
+            only=only,
+            dry_run=dry_run,
+            resend=resend,
+            lang=lang,
+            step=lambda text: bar.update(task, description=text),
+        )
+    if result.without_address:
+        click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)
+    if not quiet:
+        _send_summary(result, dry_run)
+    if result.aborted:
+        raise click.ClickException(f"sending stopped: {result.aborted}")
+    if result.unsettled:
+        n = len(result.unsettled)
+        raise click.ClickException(
+            f"{n} recipient{'s' if n > 1 else ''} without a confirmed delivery: see {result.folder / 'deliveries.jsonl'}"
+        )
+
+
+def _send_summary(result: SendResult, dry_run: bool) -> None:
+    table = Table(title=f"Deliveries of {result.folder}", title_justify="left")
+    for column in ("company", "recipient", "state", "detail"):
+        table.add_column(column, overflow="fold")
+    for o in result.outcomes:
+        table.add_row(o.company, o.recipient, o.state, o.detail)
+    Console().print(table)
+    counts: dict[str, int] = {}
+    for o in result.outcomes:
+        counts[o.state] = counts.get(o.state, 0) + 1
+    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()) or "no recipients")
+    if dry_run and result.outbox is not None:
+        click.echo(f"Wrote the messages to {result.outbox}/ (nothing sent)")

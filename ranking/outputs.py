@@ -39,8 +39,13 @@ def write_json(data: Any, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_directory(final: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside `final`; on success it replaces `final`, on failure it is removed."""
+def staged_directory(final: Path, keep: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Yield a temporary folder beside `final`; on success it replaces `final`, on failure it is removed.
+
+    The entries of `final` named in `keep` (the delivery ledger, say) are moved into the new folder rather
+    than lost. Moved, not copied: a file keeps its inode, so a process still writing to it writes into the
+    new folder.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     umask = os.umask(0)
@@ -52,14 +57,21 @@ def staged_directory(final: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
+    moved: list[str] = []
     try:
+        if final.exists():
+            for name in keep:
+                if (final / name).exists() and not (staging / name).exists():
+                    (final / name).rename(staging / name)
+                    moved.append(name)
+            old = final.with_name(f".{final.name}.old-{os.getpid()}")
+            final.rename(old)
         staging.rename(final)
     except BaseException:
         if old is not None:
             old.rename(final)
+        for name in moved:  # back where they were, before the staging folder goes
+            (staging / name).rename(final / name)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if old is not None:

@@ -12,6 +12,7 @@ import polars as pl
 from ranking import __version__
 from ranking.content import classify, posts_table, with_tone_shares
 from ranking.documents import leaderboard_context
+from ranking.ledger import KEPT_ACROSS_RUNS
 from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.render import render, write_pdf
 from ranking.scoring import Period, ScopeScores, score, table
@@ -71,7 +72,7 @@ def run(
     classified = classify(ws.posts, ws.companies, ws.roster, ws.settings)
     timezone = ws.settings.scoring.timezone
     files: list[str] = []
-    with staged_directory(out / str(period)) as folder:
+    with staged_directory(out / str(period), keep=KEPT_ACROSS_RUNS) as folder:
         say("writing tables")
         # The tone shares are an extension of the contract's tables: appended after its columns.
         executives = with_tone_shares(table(scores, "executives"), classified, period, timezone, "executive_id")

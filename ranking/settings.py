@@ -7,7 +7,7 @@ import tomllib
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +16,7 @@ from ranking.errors import InputError, Problem
 from ranking.taxonomy import DEFAULT_TOPICS
 
 LANGS = ("fr", "en")
+SMTP_SECURITY = ("starttls", "ssl", "none")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,72 @@ class Compliance:
 
 
 @dataclass(frozen=True)
+class Smtp:
+    """How `ranking send` reaches the mail server. The password is deliberately not a setting: it is read
+    from RANKING_SMTP_PASSWORD only, so that no file (nor the manifest, which lists the settings) holds it."""
+
+    host: str = "localhost"
+    port: int = 0  # 0: the usual port of `security` (587, 465 or 25)
+    security: str = "starttls"
+    sender: str = ""  # the From address
+    user: str = ""
+    ca_file: str = ""  # a CA bundle to trust instead of the system's (a private CA); relative to the workspace
+    attempts: int = 5  # tries per message on temporary failures
+    max_wait: float = 60  # seconds, the longest wait between two tries
+    timeout: float = 30  # seconds, per network operation
+
+    #: Environment variables that override the settings above (RANKING_SMTP_PASSWORD is read by `ranking send`).
+    ENVIRONMENT: typing.ClassVar[dict[str, str]] = {
+        "RANKING_SMTP_HOST": "host",
+        "RANKING_SMTP_PORT": "port",
+        "RANKING_SMTP_USER": "user",
+        "RANKING_SMTP_SECURITY": "security",
+        "RANKING_SMTP_FROM": "sender",
+        "RANKING_SMTP_CA_FILE": "ca_file",
+    }
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+
+    def with_environment(self, environ: Mapping[str, str]) -> Smtp:
+        """These settings overridden by the RANKING_SMTP_* variables that are set and not empty.
+
+        Raises ValueError naming the variable when its value is wrong.
+        """
+        changes: dict[str, Any] = {}
+        for variable, name in self.ENVIRONMENT.items():
+            value = environ.get(variable, "").strip()
+            if not value:
+                continue
+            if name == "port":
+                if not value.isdigit():
+                    raise ValueError(f"{variable} must be a whole number, not {value!r}")
+                changes[name] = int(value)
+            else:
+                changes[name] = value
+        smtp = replace(self, **changes)
+        for variable, name in self.ENVIRONMENT.items():
+            if name in changes:
+                check_smtp(smtp, only=name, shown=variable)
+        return smtp
+
+
+def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) -> None:
+    """Raise ValueError on a wrong SMTP setting (all of them, or the one named `only`, shown as `shown`)."""
+    rules: dict[str, tuple[bool, str]] = {
+        "security": (smtp.security in SMTP_SECURITY, f"must be one of {', '.join(SMTP_SECURITY)}"),
+        "port": (0 <= smtp.port <= 65535, "must be a port number (1-65535, or 0 for the usual one)"),
+        "attempts": (smtp.attempts >= 1, "must be at least 1"),
+        "max_wait": (smtp.max_wait >= 0, "must not be negative"),
+        "timeout": (smtp.timeout > 0, "must be more than 0"),
+    }
+    for name, (ok, reason) in rules.items():
+        if not ok and only in (None, name):
+            raise ValueError(f"{shown or 'smtp.' + name} {reason}, not {getattr(smtp, name)!r}")
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of a workspace. Built by `load_settings`, never mutated."""
 
@@ -74,6 +141,7 @@ class Settings:
     tone: Tone = field(default_factory=Tone)
     topics: Topics = field(default_factory=_default_topics)
     compliance: Compliance = field(default_factory=Compliance)
+    smtp: Smtp = field(default_factory=Smtp)
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -186,6 +254,7 @@ def _validate_content(settings: Settings) -> None:
     for i, domain in enumerate(settings.tone.sector_domains):
         if "." not in normalise_domain(domain).strip("."):
             raise ValueError(f"tone.sector_domains[{i}]: {domain!r} is not a web domain (e.g. leem.org)")
+    check_smtp(settings.smtp)
 
 
 def load_settings(path: Path) -> Settings:
