@@ -145,7 +145,8 @@ def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: boo
 def validate(workspace: Path) -> None:
     """Check everything `run` would read and list every problem found.
 
-    Exits 1 when there is any problem, 0 when the workspace is ready.
+    Shows, for each executive, which export files were recognised as what, the dates and the number of posts
+    found, and which files could not be read. Exits 1 when there is any problem, 0 when the workspace is ready.
 
     Example:
 
@@ -160,6 +161,11 @@ def validate(workspace: Path) -> None:
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
             f"{len(ws.exports)} export files, {ws.posts.height} posts"
         )
+    if ws is not None:
+        from ranking.inventory import inventory
+
+        for line in inventory(ws):
+            click.echo(line)
     for warning in ws.warnings if ws else []:
         click.echo(f"Warning: {warning}", err=True)
     if problems:

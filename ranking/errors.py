@@ -10,6 +10,10 @@ class RankingError(Exception):
     """Base class of every error the CLI reports as a one-line message."""
 
 
+#: Every character that breaks a line (those of str.splitlines), shown escaped.
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem with the input: the file, the row or line where it applies, and what is wrong."""
@@ -20,7 +24,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        # Messages quote exported values, which may hold line breaks: an error stays one line.
+        return f"{where}: {self.message.translate(_LINE_BREAKS)}"
 
 
 class InputError(RankingError):

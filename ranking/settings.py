@@ -17,6 +17,12 @@ from ranking.taxonomy import DEFAULT_TOPICS
 
 LANGS = ("fr", "en")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+#: What a `[[sources]]` column may map onto: the contract's post fields, or whose post it is.
+SOURCE_FIELDS = (
+    "platform", "post_id", "executive_id", "handle", "posted_at", "kind", "text", "url", "reactions", "comments",
+    "shares", "engagements", "impressions", "links", "mentions", "reposted_from", "snapshot",
+)  # fmt: skip
+SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,18 @@ def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) ->
 
 
 @dataclass(frozen=True)
+class Source:
+    """A scraper or listening export whose columns carry other names than the contract's (`[[sources]]`)."""
+
+    pattern: str  # glob on the file's name, or on its path under exports/ when it holds a `/`
+    columns: dict[str, str]  # the file's column -> contract field (url, posted_at, reactions, ..., or handle)
+    name: str = ""  # how `validate` names the files it maps
+    platform: str = ""  # linkedin or x, for files with neither a platform column nor post URLs
+    date_format: str = ""  # strftime layout of the posted_at column where it is not ISO 8601
+    kinds: dict[str, str] = field(default_factory=dict)  # values of the kind column -> post/reply/quote/repost/ignore
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings of a workspace. Built by `load_settings`, never mutated."""
 
@@ -142,6 +160,7 @@ class Settings:
     topics: Topics = field(default_factory=_default_topics)
     compliance: Compliance = field(default_factory=Compliance)
     smtp: Smtp = field(default_factory=Smtp)
+    sources: tuple[Source, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -154,7 +173,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return type(value)(_plain(v) for v in value)
     return value
 
 
@@ -230,6 +249,8 @@ def _validate(settings: Settings) -> None:
             raise ValueError(f"scoring.{name} must not be negative")
     if settings.report.top_executives < 1:
         raise ValueError("report.top_executives must be at least 1")
+    for number, source in enumerate(settings.sources):
+        _validate_source(f"sources[{number}]", source)
     _validate_content(settings)
 
 
@@ -255,6 +276,25 @@ def _validate_content(settings: Settings) -> None:
         if "." not in normalise_domain(domain).strip("."):
             raise ValueError(f"tone.sector_domains[{i}]: {domain!r} is not a web domain (e.g. leem.org)")
     check_smtp(settings.smtp)
+
+
+def _validate_source(name: str, source: Source) -> None:
+    if not source.pattern.strip():
+        raise ValueError(f"{name}.pattern must name the files it maps, e.g. 'scraper_*.csv'")
+    if not source.columns:
+        raise ValueError(f'{name}.columns must map at least one column, e.g. {{ likeCount = "reactions" }}')
+    for column, target in source.columns.items():
+        if not isinstance(target, str) or target not in SOURCE_FIELDS:
+            raise ValueError(f"{name}.columns.{column}: {target!r} is not a field (known: {', '.join(SOURCE_FIELDS)})")
+    targets = list(source.columns.values())
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        raise ValueError(f"{name}.columns: two columns map onto '{twice[0]}'")
+    if source.platform not in ("", "linkedin", "x"):
+        raise ValueError(f"{name}.platform must be linkedin or x, not {source.platform!r}")
+    for value, kind in source.kinds.items():
+        if kind not in SOURCE_KINDS:
+            raise ValueError(f"{name}.kinds.{value}: {kind!r} must be one of {', '.join(SOURCE_KINDS)}")
 
 
 def load_settings(path: Path) -> Settings:

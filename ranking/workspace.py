@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking.errors import InputError, Problem
-from ranking.load import Export, LoadContext, load_file, merge_posts
+from ranking.load import Export, Format, LoadContext, detect, merge_posts
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.settings import Settings, load_settings
@@ -39,6 +39,16 @@ class InputFile:
     rows: int
 
 
+@dataclass(frozen=True)
+class Unread:
+    """An export file that could not be read: whose folder it sits in, what it was taken for, and why."""
+
+    shown: str
+    executive_id: str | None
+    format: str | None  # None when the format itself was not recognised
+    problems: list[Problem]
+
+
 @dataclass
 class Workspace:
     """Everything `run` reads, loaded and checked."""
@@ -51,6 +61,7 @@ class Workspace:
     exports: list[Export] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)  # export files that could not be read (validate lists them)
 
 
 def _sha256(path: Path) -> str:
@@ -187,6 +198,7 @@ def load_workspace(
     problems += found
     roster_ids = set(roster.get_column("executive_id").drop_nulls().to_list())
     exports: list[Export] = []
+    unread: list[Unread] = []
     inputs = [
         InputFile(str(p), _sha256(root / p.name), kind, rows)
         for p, kind, rows in (
@@ -201,18 +213,56 @@ def load_workspace(
         if progress:
             progress(shown)
         if owner is not None and owner not in roster_ids:
-            problems.append(Problem(shown, f"folder exports/{owner}/ names no executive of roster.csv"))
+            problem = Problem(shown, f"folder exports/{owner}/ names no executive of roster.csv")
+            problems.append(problem)
+            unread.append(Unread(shown, None, None, [problem]))
             continue
+        fmt: Format | None = None
         try:
-            export = load_file(path, shown, LoadContext(roster, settings.scoring.timezone, owner))
+            fmt = detect(path, shown, settings.sources)
+            export = fmt.load(path, shown, LoadContext(roster, settings.scoring.timezone, owner, settings.sources))
         except InputError as exc:
             problems += exc.problems
+            unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
             continue
+        export.executive_id = owner
         exports.append(export)
         inputs.append(InputFile(shown, _sha256(path), export.format, export.posts.height))
     if problems and strict:
         raise InputError(problems)
     posts = merge_posts([e.posts for e in exports])
     warnings = [f"{e.shown}: {note}" for e in exports for note in e.notes]
-    workspace = Workspace(root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings)
+    roster = with_exported_followers(roster, exports)
+    workspace = Workspace(
+        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread
+    )
     return workspace, problems
+
+
+def with_exported_followers(roster: pl.DataFrame, exports: list[Export]) -> pl.DataFrame:
+    """Fill the follower counts the roster leaves empty with those the exports state (the most recent export's)."""
+    stated = [
+        (executive, f"{e.platform}_followers", count, e.snapshot)
+        for e in exports
+        if e.platform is not None
+        for executive, count in e.followers.items()
+    ]
+    for column in sorted({c for _e, c, _n, _s in stated}):
+        if column not in roster.columns:
+            continue
+        latest = (
+            pl.DataFrame(
+                [(e, n, s) for e, c, n, s in stated if c == column],
+                schema={"executive_id": pl.String, "__followers": pl.Int64, "__at": pl.Datetime("us", "UTC")},
+                orient="row",
+            )
+            .sort("__at", descending=True)
+            .unique(subset="executive_id", keep="first")
+            .drop("__at")
+        )
+        roster = (
+            roster.join(latest, on="executive_id", how="left", maintain_order="left")
+            .with_columns(pl.col(column).fill_null(pl.col("__followers")))
+            .drop("__followers")
+        )
+    return roster

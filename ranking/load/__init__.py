@@ -10,8 +10,9 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
-from ranking.load import canonical
+from ranking.load import canonical, linkedin_creator, linkedin_member, mapped, x_analytics, x_archive
 from ranking.load.base import Export, LoadContext
+from ranking.settings import Source
 
 __all__ = ["FORMATS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
 
@@ -48,15 +49,27 @@ FORMATS: list[Format] = [
         _canonical_matches,
         canonical.load,
     ),
+    Format(x_archive.NAME, x_archive.DESCRIPTION, x_archive.matches, x_archive.load),
+    Format(x_analytics.CLASSIC, x_analytics.CLASSIC_DESCRIPTION, x_analytics.classic_matches, x_analytics.load_classic),
+    Format(x_analytics.CONTENT, x_analytics.CONTENT_DESCRIPTION, x_analytics.content_matches, x_analytics.load_content),
+    Format(linkedin_creator.NAME, linkedin_creator.DESCRIPTION, linkedin_creator.matches, linkedin_creator.load),
+    Format(linkedin_member.NAME, linkedin_member.DESCRIPTION, linkedin_member.matches, linkedin_member.load),
+    Format(mapped.NAME, mapped.DESCRIPTION, mapped.matches, mapped.load),
 ]
+MAPPED = FORMATS[-1]
 
 
-def detect(path: Path, shown: str) -> Format:
-    """The format of a file, from its name and first bytes; an unknown one is an InputError listing the known."""
+def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
+    """The format of a file, from its name and first bytes; an unknown one is an InputError listing the known.
+
+    A file named by a `[[sources]]` mapping of the settings is that mapping's, whatever else it looks like.
+    """
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip():
         raise InputError.one(shown, "empty file")
+    if any(mapped.pattern_matches(source, path, shown) for source in sources):
+        return MAPPED
     for fmt in FORMATS:
         if fmt.matches(path, head):
             return fmt
@@ -66,7 +79,7 @@ def detect(path: Path, shown: str) -> Format:
 
 def load_file(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Recognise and load one export file."""
-    return detect(path, shown).load(path, shown, ctx)
+    return detect(path, shown, ctx.sources).load(path, shown, ctx)
 
 
 def merge_posts(frames: list[pl.DataFrame]) -> pl.DataFrame:

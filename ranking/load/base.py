@@ -11,6 +11,7 @@ import polars as pl
 
 from ranking.errors import InputError, Problem
 from ranking.load.values import normalise_handle
+from ranking.settings import Source
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class LoadContext:
     roster: pl.DataFrame  # executive_id, x_handle, linkedin
     timezone: str
     executive_id: str | None = None  # set when the file sits in exports/<executive_id>/
+    sources: tuple[Source, ...] = ()  # the `[[sources]]` column mappings of ranking.toml
 
     def handles(self) -> pl.DataFrame:
         """handle -> executive_id for every X handle and LinkedIn slug of the roster (normalised)."""
@@ -46,6 +48,10 @@ class Export:
     followers: dict[str, int] = field(default_factory=dict)  # executive_id -> follower count read
     #: Data-quality flags of the whole file: "total only" (engagements without a split), "no counts" (activity only).
     flags: list[str] = field(default_factory=list)
+    #: The platform of the file's posts and follower counts; None when it may hold both.
+    platform: str | None = None
+    #: The executive whose folder holds the file (exports/<executive_id>/); None for the files on top.
+    executive_id: str | None = None
 
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!.*\d{4}-?\d{2}-?\d{2})")
@@ -87,10 +93,11 @@ def resolve_executives(frame: pl.DataFrame, ctx: LoadContext, shown: str) -> tup
         )
         problems = problems_where(
             frame,
-            pl.col("executive_id").is_null(),
+            pl.col("executive_id").is_null() & pl.col("handle").is_not_null(),
             shown,
             pl.format("unknown handle '{}' (no roster executive has it)", pl.col("handle")),
         )
+        problems += problems_where(frame, pl.col("handle").is_null(), shown, "handle is missing")
     else:
         raise InputError.one(shown, "no executive_id or handle column (or put the file in exports/<executive_id>/)", 1)
     if ctx.executive_id is not None:

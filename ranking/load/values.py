@@ -21,7 +21,8 @@ _DATES = ("%Y-%m-%d",)
 
 def problems_where(frame: pl.DataFrame, mask: pl.Expr, path: str, message: pl.Expr | str) -> list[Problem]:
     """One Problem per row of `frame` where `mask` holds (at most MAX_PROBLEMS_PER_CHECK)."""
-    text = message if isinstance(message, pl.Expr) else pl.lit(message)
+    # A message quoting an empty cell would be null: say what was checked rather than nothing.
+    text = message.fill_null("a value is missing") if isinstance(message, pl.Expr) else pl.lit(message)
     bad = frame.filter(mask).head(MAX_PROBLEMS_PER_CHECK).select(pl.col(LINE), text.alias("__msg"))
     return [Problem(path, msg, line) for line, msg in bad.iter_rows()]
 
@@ -97,7 +98,9 @@ def parse_instant(frame: pl.DataFrame, column: str, path: str, timezone: str) ->
 
 # --- identifiers -------------------------------------------------------------------------------------
 
-_LINKEDIN_ID = r"(?i)(?:urn(?::|%3A)li(?::|%3A)(?:activity|share|ugcPost)(?::|%3A)|activity[-:])(\d{6,})"
+# A LinkedIn post is named by an activity, share or ugcPost URN (also URL-encoded, as Shares.csv writes them), by
+# `activity-<id>` in /posts/ URLs, or by a groupPost URN `groupPost:<group id>-<post id>` (the post id comes last).
+_LINKEDIN_ID = r"(?i)(?:urn(?::|%3A)li(?::|%3A)(?:(?:activity|share|ugcPost)(?::|%3A)|groupPost(?::|%3A)\d+-)|activity[-:])(\d{6,})"
 _X_ID = r"(?i)(?:twitter\.com|x\.com)/[^/]+/status(?:es)?/(\d+)"
 
 
