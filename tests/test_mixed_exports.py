@@ -60,3 +60,22 @@ def test_each_count_comes_from_the_most_recent_export_that_gives_it(
     tmp_path: Path, archive_date: datetime, month: list[str], ytd: list[str]
 ) -> None:
     assert run(tmp_path, archive_date) == {"month": month, "ytd": ytd}
+
+
+def test_the_archive_manifest_dates_the_archive_whatever_its_file_time(tmp_path: Path) -> None:
+    # A fresh copy of the archive (file time: now) with a manifest saying it was generated on 20 October:
+    # the October analytics (2021-11-01) are newer and win, as in the first case above.
+    people = [person("ana", "acme", ceo=True, x_handle="@ana_x"), person("bob", "acme")]
+    root = workspace(tmp_path / "ws", people)
+    tweets_js(root / "exports" / "ana" / "tweets.js", ARCHIVE)
+    (root / "exports" / "ana" / "manifest.js").write_text(
+        'window.__THAR_CONFIG = {\n  "archiveInfo" : {\n    "generationDate" : "2021-10-20T09:00:00.000Z"\n  }\n}'
+    )
+    classic_csv(root / "exports" / "ana" / "tweet_activity_metrics_ana_x_20211001_20211101_en.csv", ANALYTICS)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", "2021-10", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    row = next(
+        line.split(",") for line in (out / "2021-10" / "executives.csv").read_text().splitlines() if ",ana," in line
+    )
+    assert row[12] == "25"

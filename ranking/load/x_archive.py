@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ NAME = "x-archive"
 DESCRIPTION = "X archive tweets.js, tweet.js, tweets-part<n>.js"
 
 _ASSIGNMENT = re.compile(r"\s*window\.YTD\.([A-Za-z0-9_]+)\.part\d+\s*=\s*")
+_MANIFEST = re.compile(r"\s*window\.__THAR_CONFIG\s*=")
+_GENERATED = re.compile(r'"generationDate"\s*:\s*"([^"]+)"')
 _FILE_NAME = r"(?:deleted-)?tweets?(?:-part\d+)?\.js"
 _CREATED_AT = "%a %b %d %H:%M:%S %z %Y"
 _STATUS_URL = re.compile(r"(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/\d+")
@@ -39,7 +42,25 @@ def matches(path: Path, head: bytes) -> bool:
     """A `.js` file of an X archive: `window.YTD.<data>.part<n> = …`, or the name of a tweets file."""
     if path.suffix.lower() != ".js":
         return False
-    return bool(_ASSIGNMENT.match(decode(head[:256]).lstrip("\ufeff"))) or named(path.name, _FILE_NAME)
+    start = decode(head[:256]).lstrip("\ufeff")
+    return bool(_ASSIGNMENT.match(start) or _MANIFEST.match(start)) or named(path.name, _FILE_NAME)
+
+
+def archive_date(path: Path) -> datetime:
+    """The archive's generation date from the `manifest.js` beside the file, else the file's export date.
+
+    The file's modification time is a poor date for an archive: copying or checking it out resets it, and the
+    archive would then beat genuinely newer analytics exports for every count.
+    """
+    manifest = path.with_name("manifest.js")
+    if manifest.is_file():
+        found = _GENERATED.search(decode(manifest.read_bytes()[: 1 << 16]))
+        if found:
+            try:
+                return datetime.fromisoformat(found.group(1).replace("Z", "+00:00")).astimezone(UTC)
+            except ValueError:
+                pass
+    return export_date(path)
 
 
 def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
@@ -175,8 +196,11 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     text = decode(path.read_bytes())
     found = _ASSIGNMENT.match(text.lstrip("\ufeff"))
     start = len(text) - len(text.lstrip("\ufeff")) + (found.end() if found else 0)
+    if _MANIFEST.match(text.lstrip("\ufeff")):
+        note = "the archive's manifest: its generationDate dates the archive's files"
+        return Export(path, shown, "X archive (manifest)", schema.empty_posts(), archive_date(path), [note])
     data = found.group(1) if found else ("deleted_tweets" if path.name.lower().startswith("deleted") else "tweets")
-    when = export_date(path)
+    when = archive_date(path)
     if data not in _TWEETS:
         reason = "deleted tweets are not counted" if data == "deleted_tweets" else "it holds no tweets of the executive"
         return Export(path, shown, f"X archive ({data}, ignored)", schema.empty_posts(), when, [f"{reason}: ignored"])
