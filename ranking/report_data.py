@@ -4,9 +4,8 @@ the monthly series since January, the platform split, the best posts and the dat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -82,12 +81,13 @@ def logo_path(ws: Workspace) -> Path | None:
 
 
 def badge(threshold: float) -> pl.Expr:
-    """`collective` when the score is spread (collectivity at or above the threshold, more than one member),
-    `one_voice` when one person carries it; nothing for a team without score."""
+    """`collective` when the score is spread (collectivity at or above the threshold, and at least two effective
+    contributors: in a small team, collectivity alone is high even when one person carries everything),
+    `one_voice` otherwise; nothing for a team without score."""
     return (
         pl.when(pl.col("team_score") <= 0)
         .then(pl.lit(None, pl.String))
-        .when((pl.col("collectivity") >= threshold) & (pl.col("members") > 1))
+        .when((pl.col("collectivity") >= threshold) & (pl.col("effective_contributors") >= 2))
         .then(pl.lit("collective"))
         .otherwise(pl.lit("one_voice"))
     )
@@ -127,11 +127,11 @@ def _executives(
 
 
 def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
-    zone = ws.settings.scoring.timezone
     facts = []
     for e in ws.exports:
         people = frozenset(e.posts.get_column("executive_id").drop_nulls().unique().to_list())
-        snapshot = e.snapshot.astimezone(ZoneInfo(zone)).date()
+        # In UTC: a date read from a file name is stored as the end of that day in UTC.
+        snapshot = e.snapshot.astimezone(UTC).date()
         facts.append(ExportFacts(e.shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
     return tuple(sorted(facts, key=lambda f: f.shown))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.render import render, write_pdf
 from ranking.report_data import report_data
 from ranking.scoring import Period, ScopeScores, score, table
-from ranking.workspace import InputFile, Workspace, _sha256, load_workspace
+from ranking.workspace import InputFile, Workspace, load_workspace
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,10 @@ def run(
     scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period)
     data = report_data(ws, scores, period)
     assets = (data.logo,) if data.logo else ()
-    extra_inputs = [InputFile(str(root / ws.settings.report.logo), _sha256(data.logo), "logo", 0)] if data.logo else []
+    extra_inputs = []
+    if data.logo:
+        digest = hashlib.sha256(data.logo.read_bytes()).hexdigest()
+        extra_inputs.append(InputFile(str(root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
     with staged_directory(out / str(period)) as folder:
         say("writing tables")

@@ -140,3 +140,23 @@ def test_xlsx_labels_follow_the_language(tmp_path: Path) -> None:
     frame = book.load_sheet_by_name("Équipes").to_polars()
     assert frame.columns[:4] == ["Période", "Rang", "Entreprise (id)", "Nom"]
     assert re.fullmatch(r"Cumul depuis janvier", frame.get_column("Période")[0])
+
+
+def test_badge_needs_collectivity_and_two_effective_voices() -> None:
+    from ranking.report_data import badge
+
+    teams = pl.DataFrame(
+        {
+            "team_score": [100, 100, 0, 100, 100],
+            "collectivity": [0.5, 1.0, 0.0, 0.3, 0.45],
+            "effective_contributors": [1.0, 2.0, 0.0, 3.0, 3.6],
+            "members": [2, 2, 3, 10, 8],
+        }
+    )
+    assert teams.select(badge(0.4)).to_series().to_list() == [
+        "one_voice",  # two members, one carries all: collectivity 50 % but one voice
+        "collective",
+        None,  # no score, no badge
+        "one_voice",
+        "collective",
+    ]

@@ -329,3 +329,36 @@ def test_catalogues_have_the_same_labels_and_every_label_used() -> None:
     prefixes = {key for key in used if key.endswith(".")}  # t("badge." ~ kind) and the like
     assert used and used - prefixes <= set(fr), sorted(used - prefixes - set(fr))
     assert all(any(key.startswith(prefix) for key in fr) for prefix in prefixes), prefixes
+
+
+def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path) -> None:
+    from tests.helpers import POST_FIELDS, write_csv
+
+    root = injected(tmp_path / "ws")
+    write_csv(
+        root / "exports" / "bob" / "creator_2021-10-31.csv",
+        [f for f in POST_FIELDS if f != "executive_id"],
+        [
+            post("20", "bob", "2021-10-12T10:00:00Z", reactions="", comments="", shares="", engagements=70),
+            post("21", "bob", "2021-10-13T10:00:00Z", reactions="", comments="", shares=""),
+        ],
+    )
+    ws, _ = load_workspace(root)
+    assert ws is not None
+    flagged = next(e for e in ws.exports if e.shown.endswith("creator_2021-10-31.csv"))
+    flagged.flags += ["total only", "some new flag"]
+    flagged.notes.append("2 rows without counts")
+    data = report_data(ws, score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, PERIOD), PERIOD)
+    pdf = tmp_path / "l.pdf"
+    write_pdf(render("leaderboard.html", leaderboard_context(data, "fr"), "fr"), pdf)
+    text = normalised(text_of(pdf))
+    assert "creator_2021-10-31.csv" in text.replace(" ", "")  # a long path wraps in its cell
+    assert "31 octobre 2021" in text
+    assert "total seul" in text and "some new flag" in text and "2 rows without counts" in text
+    assert "1 publication(s) sans compteurs · 1 publication(s) avec un total seul" in text
+    assert "Dan Idle" in text  # no export holds a post of his
+    acme = next(c for c in company_contexts(data, "en") if c.company == "acme")
+    write_pdf(render("company.html", acme, "en"), tmp_path / "acme.pdf")
+    appendix = normalised(text_of(tmp_path / "acme.pdf"))
+    assert "creator_2021-10-31.csv" in appendix.replace(" ", "")
+    assert "total only" in appendix and "Dan Idle" not in appendix
