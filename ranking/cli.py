@@ -105,9 +105,18 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the documents (default: settings).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Company reports rendered in parallel (default: the machine's cores).",
+)
 @click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
-def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: bool, send_after: bool) -> None:
-    """Run the monthly ranking: tables, manifest and the PDF leaderboard.
+def run(
+    workspace: Path, period: Period, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
+) -> None:
+    """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
     Writes OUT/YYYY-MM/ whole, or nothing at all when the input is bad.
 
@@ -116,13 +125,15 @@ def run(workspace: Path, period: Period, out: Path, lang: str | None, quiet: boo
 
     Example:
 
-        ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr
+        ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr --jobs 2
     """
     from ranking.run import run as run_ranking
 
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("starting", total=None)
-        result = run_ranking(workspace, period, out, lang, step=lambda text: bar.update(task, description=text))
+        result = run_ranking(
+            workspace, period, out, lang, step=lambda text: bar.update(task, description=text), jobs=jobs
+        )
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)

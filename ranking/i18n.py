@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -46,7 +47,10 @@ class Translator:
     def percent(self, value: float | None, decimals: int = 0) -> str:
         if value is None:
             return "–"
-        pattern = "#,##0%" if decimals == 0 else "#,##0." + "0" * decimals + "%"
+        # The locale's own pattern keeps its spacing (`34 %` in French, `34%` in English).
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        if decimals:
+            pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals)
         return format_percent(value, format=pattern, locale=self.locale)
 
     def month(self, year: int, month: int) -> str:
@@ -54,4 +58,21 @@ class Translator:
         return format_date(date(year, month, 1), "LLLL y", locale=self.locale)
 
     def day(self, value: date) -> str:
+        """`5 octobre 2021` / `5 October 2021`."""
         return format_date(value, "long", locale=self.locale)
+
+    def short_day(self, value: date) -> str:
+        """`5 oct. 2021` / `5 Oct 2021`."""
+        return format_date(value, "medium", locale=self.locale)
+
+    def month_initial(self, year: int, month: int) -> str:
+        """The month's initial for a chart axis: `J`, `F`, `M`…"""
+        return format_date(date(year, month, 1), "LLLLL", locale=self.locale)
+
+    def month_abbr(self, year: int, month: int) -> str:
+        """`oct.` / `Oct`."""
+        return format_date(date(year, month, 1), "LLL", locale=self.locale)
+
+    def has(self, key: str) -> bool:
+        """Whether the catalogue has a label (for open-ended values such as an export's flags)."""
+        return key in catalogue(self.lang)

@@ -3,7 +3,9 @@ the project's own templates and assets (third-party text is data, never markup).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ def environment(lang: str) -> jinja2.Environment:
     env.globals["t"] = t
     env.filters["num"] = t.number
     env.filters["pct"] = t.percent
+    env.filters["day"] = t.day
+    env.filters["short_day"] = t.short_day
     return env
 
 
@@ -42,19 +46,30 @@ def render(template: str, context: Any, lang: str) -> str:
     return environment(lang).get_template(template).render(doc=context)
 
 
-def _fetcher() -> Any:
+def allowed(url: str, assets: Iterable[Path] = ()) -> Path | None:
+    """The local file `url` names when the renderer may read it (a file of templates/ or one of `assets`)."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parsed.path)).resolve()
+    if path.is_relative_to(templates_dir().resolve()) or path in {a.resolve() for a in assets}:
+        return path if path.is_file() else None
+    return None
+
+
+def _fetcher(assets: Iterable[Path] = ()) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    extra = tuple(assets)
+
     class ProjectFetcher(URLFetcher):
-        """Serves only files under the templates folder; refuses every other URL (file:, http:, data:)."""
+        """Serves only files under the templates folder and the run's own assets (the publisher's logo);
+        refuses every other URL (other files, http:, data:)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parsed = urlparse(url)
-            root = templates_dir().resolve()
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+            path = allowed(url, extra)
+            if path is not None:
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
             log.debug("refused to fetch %s", url)
             raise FetchRefused(f"refused to fetch {url}")
 
@@ -66,6 +81,8 @@ def _mime(path: Path) -> str:
         ".css": "text/css",
         ".svg": "image/svg+xml",
         ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
         ".woff2": "font/woff2",
         ".woff": "font/woff",
         ".ttf": "font/ttf",
@@ -75,15 +92,23 @@ def _mime(path: Path) -> str:
 
 @dataclass(frozen=True)
 class PdfOptions:
-    """What makes two renders of the same document byte-identical."""
+    """What makes two renders of the same document byte-identical: an identifier derived from the document
+    itself (the dates come from the `dcterms.*` meta tags of the templates, set from the period)."""
 
-    identifier: bytes = b"ranking"
+    identifier: bytes
+
+    @classmethod
+    def of(cls, html: str) -> PdfOptions:
+        return cls(hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"))
 
 
-def write_pdf(html: str, target: Path) -> None:
-    """Lay out `html` with WeasyPrint and write the PDF to `target`."""
+def write_pdf(html: str, target: Path, assets: Iterable[Path] = (), fetcher: Any = None) -> int:
+    """Lay out `html` with WeasyPrint, write the PDF to `target` and return its number of pages.
+
+    `assets` are the only files outside templates/ the renderer may read (the publisher's logo)."""
     import weasyprint
 
     base = templates_dir().resolve().as_uri() + "/"
-    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=_fetcher())
-    document.write_pdf(target, pdf_identifier=PdfOptions().identifier)
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher or _fetcher(assets)).render()
+    document.write_pdf(target, pdf_identifier=PdfOptions.of(html).identifier)
+    return len(document.pages)

@@ -23,6 +23,7 @@ SOURCE_FIELDS = (
     "shares", "engagements", "impressions", "links", "mentions", "reposted_from", "snapshot",
 )  # fmt: skip
 SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,11 @@ class Report:
     title: str = "Classement de l'influence des dirigeants"
     sector: str = "Pharma"
     publisher: str = "Ranking"
-    logo: str = ""
+    logo: str = ""  # the publisher's logo: a .png, .jpg or .svg file of the workspace (path relative to it)
     top_executives: int = 25
+    collective_threshold: float = 0.4  # collectivity from which a team reads "collective" (below: "one voice")
+    best_posts: int = 3  # posts shown for each executive in the company reports
+    movers: int = 3  # climbers and fallers of the month shown on the trends page
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,13 @@ def _validate(settings: Settings) -> None:
             raise ValueError(f"scoring.{name} must not be negative")
     if settings.report.top_executives < 1:
         raise ValueError("report.top_executives must be at least 1")
+    if not 0 < settings.report.collective_threshold <= 1:
+        raise ValueError("report.collective_threshold must be above 0 and at most 1")
+    for name in ("best_posts", "movers"):
+        if getattr(settings.report, name) < 0:
+            raise ValueError(f"report.{name} must not be negative")
+    if settings.report.logo and Path(settings.report.logo).suffix.lower() not in LOGO_SUFFIXES:
+        raise ValueError(f"report.logo must be a {', '.join(LOGO_SUFFIXES)} file, not {settings.report.logo!r}")
     for number, source in enumerate(settings.sources):
         _validate_source(f"sources[{number}]", source)
     _validate_content(settings)

@@ -65,12 +65,15 @@ def test_run_writes_the_contract_outputs(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     folder = out / "2021-10"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "companies",
         "companies.csv",
         "executives.csv",
         "leaderboard.pdf",
         "manifest.json",
         "posts.csv",
+        "ranking.xlsx",
     ]
+    assert sorted(p.name for p in (folder / "companies").iterdir()) == ["acme.pdf", "beta.pdf"]
     executives = (folder / "executives.csv").read_text(encoding="utf-8").splitlines()
     assert executives[0].startswith(  # the contract's columns first (tone shares follow: issue 5)
         "scope,rank,executive_id,name,company,role,is_ceo,posts,reposts,reactions,comments,"
