@@ -42,7 +42,7 @@ def manifest(ws: Workspace, period: Period, lang: str, scores: dict[str, ScopeSc
         "counts": {
             "executives": ws.roster.height,
             "companies": ws.companies.height,
-            "posts": ws.posts.height,
+            "posts": ws.post_count,
             "posts_in_ytd": int(scores["ytd"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
             "posts_in_month": int(scores["month"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
         },
@@ -65,7 +65,7 @@ def run(
     assert ws is not None
     lang = lang or ws.settings.report.lang
     say("scoring")
-    scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period)
+    scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
     files: list[str] = []
     with staged_directory(out / str(period)) as folder:
         say("writing tables")
@@ -74,7 +74,7 @@ def run(
         files += ["executives.csv", "companies.csv"]
         say("rendering the leaderboard")
         context = leaderboard_context(
-            scores, ws.settings, period, ws.roster, ws.companies, ws.posts.height, ws.warnings, lang
+            scores, ws.settings, period, ws.roster, ws.companies, ws.post_count, ws.warnings, lang
         )
         write_pdf(render("leaderboard.html", context, lang), folder / "leaderboard.pdf")
         files.append("leaderboard.pdf")
