@@ -57,6 +57,13 @@ def _reset_peak() -> bool:
         return False
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of the commands it ran: what the machine's load leaves
+    alone, unlike the wall clock."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _peak_mib() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
     return max(_status("VmHWM"), children) / 1024
@@ -134,9 +141,10 @@ def stage_runner(stage: str, args: argparse.Namespace, out: Path) -> Callable[[]
     root, period = args.workspace, args.period
     if stage == "load":
         return lambda: {"posts": _workspace(root).post_count}
-    if stage == "score":
+    if stage in ("score", "score-march"):
         ws = _workspace(root)
-        return lambda: {"executives": _scores(ws, period)["ytd"].executives.height}
+        when = period if stage == "score" else f"{period[:4]}-03"
+        return lambda: {"executives": _scores(ws, when)["ytd"].executives.height}
     if stage == "tone":
         try:
             from ranking.content import classify  # type: ignore[import-not-found, unused-ignore]
@@ -165,16 +173,23 @@ def _run_options() -> str:
                           text=True, check=True).stdout  # fmt: skip
 
 
+def _ranking_run(root: Path, period: str, out: Path, *extra: str) -> list[str]:
+    command = [str(Path(sys.executable).parent / "ranking"), "run", "-w", str(root), "-p", period, "-o", str(out), "-q"]
+    return [*command, *extra]
+
+
 def _command(stage: str, args: argparse.Namespace, out: Path) -> Callable[[], dict[str, Any]]:
     if stage == "demo":
         command = ["make", "-s", "-C", str(REPO), "demo"]
         folder = REPO / "output" / DEMO_PERIOD
     else:
-        if "--jobs" not in _run_options():
-            raise Skip("no --jobs option in `ranking run` (issue 4)")
+        # whether this tree writes company reports at all: a run of the demo says it
+        subprocess.run(_ranking_run(DEMO, DEMO_PERIOD, out / "probe"), check=True, capture_output=True)
+        if not list((out / "probe" / DEMO_PERIOD / "companies").glob("*.pdf")):
+            raise Skip("no company reports in this tree (issue 4)")
+        jobs = ("--jobs", str(args.jobs)) if "--jobs" in _run_options() else ()
+        command = _ranking_run(args.workspace, args.period, out, *jobs)
         folder = out / args.period
-        command = [str(Path(sys.executable).parent / "ranking"), "run", "-w", str(args.workspace), "-p", args.period,
-                   "-o", str(out), "-q", "--jobs", str(args.jobs)]  # fmt: skip
 
     def run() -> dict[str, Any]:
         subprocess.run(command, check=True, capture_output=True)
@@ -203,18 +218,27 @@ def child(args: argparse.Namespace) -> None:
 
         profiler = Profiler(interval=0.005)
         profiler.start()
+    cpu: list[float] = []
     for _ in range(args.repeat):
-        start = time.perf_counter()
+        start, spent = time.perf_counter(), _cpu()
         info = run()
         times.append(time.perf_counter() - start)
+        cpu.append(_cpu() - spent)
         if times[-1] > SLOW:
             break
     if profiler is not None:
         profiler.stop()
         target = REPO / "bench" / "results" / f"profile-{args.stage}.txt"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
-    result.update(seconds=statistics.median(times), runs=times, peak_mib=_peak_mib(), info=info)
+        from pyinstrument.renderers import ConsoleRenderer
+
+        tree = profiler.output(ConsoleRenderer(unicode=True, color=False))
+        flat = profiler.output(ConsoleRenderer(unicode=True, color=False, flat=True, show_all=True))
+        top = "\n".join(flat.splitlines()[:60])
+        target.write_text(f"{tree}\n\nThe functions that took the most time themselves:\n\n{top}\n", encoding="utf-8")
+    result.update(
+        seconds=statistics.median(times), runs=times, cpu=statistics.median(cpu), peak_mib=_peak_mib(), info=info
+    )
     Path(args.result).write_text(json.dumps(result))
 
 
@@ -223,6 +247,7 @@ def child(args: argparse.Namespace) -> None:
 STAGES = [
     ("load", "Load + merge (validate every Parquet file, merge duplicates)"),
     ("score", "Scoring: month, ytd, both previous periods, teams, CEOs"),
+    ("score-march", "Scoring of March (the window filter skips the later files by their statistics)"),
     ("tone", "Tone / topics (ranking.content.classify)"),
     ("leaderboard-demo", "Leaderboard PDF, demo workspace"),
     ("leaderboard", "Leaderboard PDF, benchmark workspace"),
@@ -278,6 +303,10 @@ def _fmt_time(r: dict[str, Any]) -> str:
     return f"{r['seconds']:.2f}" + (f" (median of {len(runs)})" if len(runs) > 1 else "")
 
 
+def _fmt_cpu(r: dict[str, Any]) -> str:
+    return f"{r['cpu']:.2f}" if "cpu" in r else "–"
+
+
 def _fmt_peak(r: dict[str, Any]) -> str:
     return f"{r['peak_mib']:,.0f}" if "peak_mib" in r else "–"
 
@@ -295,14 +324,17 @@ def report(args: argparse.Namespace, info: dict[str, Any], results: dict[str, di
     rows = []
     for stage, label in STAGES:
         r = results.get(stage, {"skipped": "not run (--only)"})
-        rows.append((label, _fmt_time(r), _fmt_peak(r), _note(r)))
+        rows.append((label, _fmt_time(r), _fmt_cpu(r), _fmt_peak(r), _note(r)))
     ours = results.get("ref-ours", {}).get("seconds")
     for name, label in REFERENCES:
         r = results.get(f"ref-{name}", {"skipped": "not run (--references)"})
         note = _note(r)
         if "seconds" in r and ours:
-            note = f"{r['seconds'] / ours:.1f}× ours; " + (agree.get(name, "") if name != "ours" else "the reference")
-        rows.append((f"Scoring from one Parquet file: {label}", _fmt_time(r), _fmt_peak(r), note))
+            cpu = results["ref-ours"].get("cpu") or 1.0
+            note = f"{r['seconds'] / ours:.1f}× ours ({r['cpu'] / cpu:.1f}× in CPU); " + (
+                agree.get(name, "") if name != "ours" else "the reference"
+            )
+        rows.append((f"Scoring from one Parquet file: {label}", _fmt_time(r), _fmt_cpu(r), _fmt_peak(r), note))
     return rows
 
 
@@ -339,7 +371,7 @@ def targets(args: argparse.Namespace, results: dict[str, dict[str, Any]], agree:
 def write_markdown(args: argparse.Namespace, header: list[str], rows: list[tuple[str, ...]], goals: list[str]) -> None:
     path = Path(args.results)
     marker = f"bench:{args.posts}"
-    table = ["| Stage | Seconds | Peak RSS (MiB) | Notes |", "|---|---:|---:|---|"]
+    table = ["| Stage | Seconds | CPU s | Peak RSS (MiB) | Notes |", "|---|---:|---:|---:|---|"]
     table += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     section = "\n".join([f"<!-- {marker} -->", *header, "", *table, "", "Targets:", "",
                          *[f"- {g}" for g in goals], f"<!-- /{marker} -->"])  # fmt: skip
@@ -402,7 +434,14 @@ def parent(args: argparse.Namespace) -> None:
     rows = report(args, info, results, agree)
     goals = targets(args, results, agree)
     table = Table(title=header[0].removeprefix("## "), title_justify="left")
-    for column, justify in (("Stage", "left"), ("Seconds", "right"), ("Peak RSS (MiB)", "right"), ("Notes", "left")):
+    columns = (
+        ("Stage", "left"),
+        ("Seconds", "right"),
+        ("CPU s", "right"),
+        ("Peak RSS (MiB)", "right"),
+        ("Notes", "left"),
+    )
+    for column, justify in columns:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*row)

@@ -108,15 +108,13 @@ def canonical_plan(
     url = pl.col("url")
     if "url" in have:
         frame = frame.with_columns(url.cast(pl.String))
-    if "platform" in clean:
-        platform = pl.col("platform")
-    elif "platform" not in have:
-        if "url" not in have:
-            raise InputError.one(shown, "missing column 'platform' (or a 'url' to tell it from)", 1)
-        platform = platform_from_url(url)
-    else:
-        platform = pl.coalesce(pl.col("platform"), platform_from_url(url)) if "url" in have else pl.col("platform")
+    if "platform" not in have and "url" not in have:
+        raise InputError.one(shown, "missing column 'platform' (or a 'url' to tell it from)", 1)
     if "platform" not in clean:
+        if "platform" not in have:
+            platform = platform_from_url(url)
+        else:
+            platform = pl.coalesce(pl.col("platform"), platform_from_url(url)) if "url" in have else pl.col("platform")
         platform = platform.cast(pl.String).str.strip_chars().str.to_lowercase()
         frame = frame.with_columns(platform.replace({"twitter": "x", "li": "linkedin"}).alias("platform"))
     checks.append(
@@ -125,15 +123,14 @@ def canonical_plan(
             pl.format("platform must be linkedin or x, not '{}'", pl.col("platform").fill_null("")),
         )
     )
-    if "post_id" in clean:
-        pass
-    elif "post_id" not in have:
-        if "url" not in have:
-            raise InputError.one(shown, "missing column 'post_id' (or a 'url' to read it from)", 1)
-        frame = frame.with_columns(post_id_from_url(url).str.strip_chars().alias("post_id"))
-    else:
-        post_id = pl.col("post_id").cast(pl.String)
-        post_id = pl.coalesce(post_id, post_id_from_url(url)) if "url" in have else post_id
+    if "post_id" not in have and "url" not in have:
+        raise InputError.one(shown, "missing column 'post_id' (or a 'url' to read it from)", 1)
+    if "post_id" not in clean:
+        if "post_id" not in have:
+            post_id = post_id_from_url(url)
+        else:
+            post_id = pl.col("post_id").cast(pl.String)
+            post_id = pl.coalesce(post_id, post_id_from_url(url)) if "url" in have else post_id
         frame = frame.with_columns(post_id.str.strip_chars().alias("post_id"))
     checks.append(Check(pl.col("post_id").is_null(), "no post_id (nor a post URL to read it from)"))
     if "posted_at" not in have:
