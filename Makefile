@@ -37,8 +37,15 @@ lint: $(STAMP)
 test: system $(STAMP) lint
 	$(BIN)/pytest -n auto -q
 
-bench: system $(STAMP)
-	$(BIN)/python bench/run.py
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
+# BENCH_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)
+bench: system $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

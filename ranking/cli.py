@@ -170,7 +170,7 @@ def validate(workspace: Path) -> None:
     if ws is not None and not problems:
         click.echo(
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
-            f"{len(ws.exports)} export files, {ws.posts.height} posts"
+            f"{len(ws.exports)} export files, {ws.post_count} posts"
         )
     if ws is not None:
         from ranking.inventory import inventory

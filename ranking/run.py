@@ -57,7 +57,7 @@ def manifest(
         "counts": {
             "executives": ws.roster.height,
             "companies": ws.companies.height,
-            "posts": ws.posts.height,
+            "posts": ws.post_count,
             "posts_in_ytd": int(scores["ytd"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
             "posts_in_month": int(scores["month"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
         },
@@ -123,7 +123,7 @@ def run(
     assert ws is not None
     lang = lang or ws.settings.report.lang
     say("scoring")
-    scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period)
+    scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
     say("reading the posts")
     classified = classify(ws.posts, ws.companies, ws.roster, ws.settings)
     timezone = ws.settings.scoring.timezone

@@ -37,10 +37,16 @@ def empty_posts() -> pl.DataFrame:
     return pl.DataFrame(schema=POSTS)
 
 
+def conforming(have: set[str] | None = None) -> list[pl.Expr]:
+    """The canonical columns, in order, as expressions over a frame holding the columns `have` (all by default):
+    the missing ones are nulls."""
+    return [
+        (pl.col(name) if have is None or name in have else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in POSTS.items()
+    ]
+
+
 def conform(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Give a frame exactly the canonical columns, in order, adding the missing ones as nulls."""
     lazy = frame.lazy()
-    have = set(lazy.collect_schema().names())
-    return lazy.select(
-        [(pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name) for name, dtype in POSTS.items()]
-    )
+    return lazy.select(conforming(set(lazy.collect_schema().names())))

@@ -68,11 +68,13 @@ def influence(weights: Scoring) -> pl.Expr:
     """Influence of a post: weighted reactions, comments and shares; the engagements total where that is all
     the export gives; 0 for a repost (its counts belong to the original author)."""
     split = ("reactions", "comments", "shares")
+    # whole weights (the default) keep the arithmetic in integers: exact, and cheaper than floats
+    kind: type[int] | type[float] = int if _weights_are_whole(weights) else float
     has_split = pl.any_horizontal([pl.col(c).is_not_null() for c in split])
-    weighted = sum((pl.col(c).fill_null(0) * float(getattr(weights, c)) for c in split), start=pl.lit(0.0))
-    total = pl.col("engagements").fill_null(0) * float(weights.engagements)
-    score = pl.when(pl.col("kind") == "repost").then(0.0).when(has_split).then(weighted).otherwise(total)
-    return score.cast(pl.Int64) if _weights_are_whole(weights) else score
+    weighted = sum((pl.col(c).fill_null(0) * kind(getattr(weights, c)) for c in split), start=pl.lit(kind(0)))
+    total = pl.col("engagements").fill_null(0) * kind(weights.engagements)
+    score = pl.when(pl.col("kind") == "repost").then(kind(0)).when(has_split).then(weighted).otherwise(total)
+    return score.cast(pl.Int64 if kind is int else pl.Float64)
 
 
 def in_window(posts: pl.LazyFrame, period: Period, scope: str, timezone: str) -> pl.LazyFrame:
@@ -92,27 +94,55 @@ def index_expr(score: str) -> pl.Expr:
     return pl.when(leader > 0).then((100.0 * pl.col(score) / leader).round(1)).otherwise(0.0)
 
 
-def executive_scores(posts: pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
-    """Per roster executive: posts, reposts, counts and influence score over the given posts, ranked."""
+_STATS = ("posts", "reposts", "reactions", "comments", "shares", "influence_score")
+
+
+def _post_stats(weights: Scoring) -> list[pl.Expr]:
+    """Per post: what it adds to each of its author's totals (summed per executive, and window)."""
     is_repost = pl.col("kind") == "repost"
-    stats = (
-        posts.with_columns(influence(weights).alias("__influence"))
-        .group_by("executive_id")
-        .agg(
-            (~is_repost).sum().cast(pl.Int64).alias("posts"),
-            is_repost.sum().cast(pl.Int64).alias("reposts"),
-            *[pl.col(c).filter(~is_repost).sum().cast(pl.Int64).alias(c) for c in ("reactions", "comments", "shares")],
-            pl.col("__influence").sum().alias("influence_score"),
-        )
-    )
+    return [
+        (~is_repost).cast(pl.Int64).alias("posts"),
+        is_repost.cast(pl.Int64).alias("reposts"),
+        *[pl.when(~is_repost).then(pl.col(c)).alias(c) for c in ("reactions", "comments", "shares")],
+        influence(weights).alias("influence_score"),
+    ]
+
+
+def _summed() -> list[pl.Expr]:
+    return [pl.col(c).sum().cast(pl.Int64) for c in _STATS[:-1]] + [pl.col("influence_score").sum()]
+
+
+def ranked_executives(stats: pl.LazyFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """Every roster executive with its totals (`executive_id` + the stats columns; none for 0), ranked."""
     columns = ["executive_id", "name", "company", "role", "is_ceo"]
     table = roster.lazy().select(columns).join(stats, on="executive_id", how="left")
-    zero = ["posts", "reposts", "reactions", "comments", "shares", "influence_score"]
     return (
-        table.with_columns(pl.col(zero).fill_null(0))
+        table.with_columns(pl.col(_STATS).fill_null(0))
         .with_columns(rank_expr("influence_score").alias("rank"), index_expr("influence_score").alias("index"))
         .sort(["rank", "name", "executive_id"])
         .collect()
+    )
+
+
+def executive_scores(posts: pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
+    """Per roster executive: posts, reposts, counts and influence score over the given posts, ranked."""
+    stats = posts.select("executive_id", *_post_stats(weights)).group_by("executive_id").agg(_summed())
+    return ranked_executives(stats, roster)
+
+
+def segment_totals(posts: pl.LazyFrame, weights: Scoring, bounds: list[datetime]) -> pl.DataFrame:
+    """Per executive and segment `i` = [bounds[i], bounds[i + 1]) of the sorted instants `bounds`: the totals of
+    `ranked_executives`. One streaming pass over the posts between the first and last bound (that filter reaches
+    the files' statistics), from which the totals of any window made of whole segments are summed."""
+    posted = pl.col("posted_at")
+    later = [(posted >= bound).cast(pl.Int8) for bound in bounds[1:-1]]
+    segment = pl.sum_horizontal(later) if later else pl.lit(0)
+    return (
+        posts.filter((posted >= bounds[0]) & (posted < bounds[-1]))
+        .select("executive_id", segment.cast(pl.Int8).alias("segment"), *_post_stats(weights))
+        .group_by("executive_id", "segment")
+        .agg(_summed())
+        .collect(engine="streaming")
     )
 
 
@@ -189,9 +219,50 @@ class ScopeScores:
     ceos: pl.DataFrame
 
 
-def _score_window(posts: pl.LazyFrame, roster: pl.DataFrame, companies: pl.DataFrame, weights: Scoring) -> ScopeScores:
-    executives = executive_scores(posts, roster, weights)
+Window = tuple[datetime, datetime]
+
+
+def _windows(period: Period, scope: str, timezone: str) -> tuple[Window, Window | None]:
+    """A scope's window now, and in the previous period (None: there is none, January for ytd)."""
+    now = window(period, scope, timezone)
+    if scope == "ytd" and period.month == 1:
+        return now, None
+    return now, window(period.previous(), scope, timezone)
+
+
+def _scores_from(
+    totals: pl.DataFrame, bounds: list[datetime], wanted: Window, roster: pl.DataFrame, companies: pl.DataFrame
+) -> ScopeScores:
+    segments = [i for i in range(len(bounds) - 1) if wanted[0] <= bounds[i] and bounds[i + 1] <= wanted[1]]
+    stats = totals.lazy().filter(pl.col("segment").is_in(segments)).group_by("executive_id").agg(_summed())
+    executives = ranked_executives(stats, roster)
     return ScopeScores("", executives, company_scores(executives, companies), ceo_scores(executives))
+
+
+def _scored(
+    totals: pl.DataFrame,
+    bounds: list[datetime],
+    roster: pl.DataFrame,
+    companies: pl.DataFrame,
+    weights: Scoring,
+    period: Period,
+    scope: str,
+) -> ScopeScores:
+    wanted_now, wanted_before = _windows(period, scope, weights.timezone)
+    now = _scores_from(totals, bounds, wanted_now, roster, companies)
+    before = _scores_from(totals, bounds, wanted_before, roster, companies) if wanted_before else None
+    return ScopeScores(
+        scope,
+        _with_change(now.executives, before.executives if before else None, "executive_id"),
+        _with_change(now.companies, before.companies if before else None, "company"),
+        _with_change(now.ceos, before.ceos if before else None, "executive_id"),
+    )
+
+
+def _bounds(period: Period, scopes: tuple[str, ...], timezone: str) -> list[datetime]:
+    """Every start and end of the scopes' windows, sorted: the segments that the windows are unions of."""
+    windows = [w for scope in scopes for w in _windows(period, scope, timezone) if w]
+    return sorted({instant for w in windows for instant in w})
 
 
 def score_scope(
@@ -203,18 +274,9 @@ def score_scope(
     scope: str,
 ) -> ScopeScores:
     """Rankings of one scope for the period, with rank changes against the previous period."""
-    lazy = posts.lazy()
-    now = _score_window(in_window(lazy, period, scope, weights.timezone), roster, companies, weights)
-    before = None
-    if not (scope == "ytd" and period.month == 1):
-        previous = period.previous()
-        before = _score_window(in_window(lazy, previous, scope, weights.timezone), roster, companies, weights)
-    return ScopeScores(
-        scope,
-        _with_change(now.executives, before.executives if before else None, "executive_id"),
-        _with_change(now.companies, before.companies if before else None, "company"),
-        _with_change(now.ceos, before.ceos if before else None, "executive_id"),
-    )
+    bounds = _bounds(period, (scope,), weights.timezone)
+    totals = segment_totals(posts.lazy(), weights, bounds)
+    return _scored(totals, bounds, roster, companies, weights, period, scope)
 
 
 def score(
@@ -224,8 +286,15 @@ def score(
     weights: Scoring,
     period: Period,
 ) -> dict[str, ScopeScores]:
-    """Both scopes of the monthly ranking, keyed by scope."""
-    return {scope: score_scope(posts, roster, companies, weights, period, scope) for scope in SCOPES}
+    """Both scopes of the monthly ranking, keyed by scope.
+
+    Month, year to date and their previous periods are unions of at most four segments of time (January to the
+    month before last, the month before, the month): one streaming pass sums the posts per executive and segment,
+    and every window is summed from those few rows.
+    """
+    bounds = _bounds(period, SCOPES, weights.timezone)
+    totals = segment_totals(posts.lazy(), weights, bounds)
+    return {scope: _scored(totals, bounds, roster, companies, weights, period, scope) for scope in SCOPES}
 
 
 def table(scores: dict[str, ScopeScores], which: str) -> pl.DataFrame:

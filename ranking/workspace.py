@@ -7,12 +7,15 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 
 from ranking.errors import InputError, Problem
-from ranking.load import Export, Format, LoadContext, detect, merge_posts
+from ranking.load import Export, Format, LoadContext, detect
+from ranking.load.base import export_numbered, export_rows
+from ranking.load.merge import MergedPosts, merge_lazy
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.settings import Settings, load_settings
@@ -57,11 +60,26 @@ class Workspace:
     settings: Settings
     roster: pl.DataFrame
     companies: pl.DataFrame
-    posts: pl.DataFrame
+    merged: MergedPosts  # every export's posts, merged lazily: read them through `scan`, `posts`, `post_count`
     exports: list[Export] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # export files that could not be read (validate lists them)
+
+    @property
+    def scan(self) -> pl.LazyFrame:
+        """The merged posts as a lazy query: the stages that window or aggregate them read only what they need."""
+        return self.merged.posts
+
+    @property
+    def post_count(self) -> int:
+        """How many posts the workspace holds (after the merge), without reading them."""
+        return self.merged.rows
+
+    @cached_property
+    def posts(self) -> pl.DataFrame:
+        """Every merged post with every column, in memory (collected on first use: prefer `scan` on big data)."""
+        return self.merged.posts.collect()
 
 
 def _sha256(path: Path) -> str:
@@ -227,10 +245,10 @@ def load_workspace(
             continue
         export.executive_id = owner
         exports.append(export)
-        inputs.append(InputFile(shown, _sha256(path), export.format, export.posts.height))
+        inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export)))
     if problems and strict:
         raise InputError(problems)
-    posts = merge_posts([e.posts for e in exports])
+    posts = merge_lazy([export_numbered(e) for e in exports], [export_rows(e) for e in exports])
     warnings = [f"{e.shown}: {note}" for e in exports for note in e.notes]
     roster = with_exported_followers(roster, exports)
     workspace = Workspace(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
-from ranking import schema
 from ranking.errors import InputError
 from ranking.load import canonical, linkedin_creator, linkedin_member, mapped, x_analytics, x_archive
 from ranking.load.base import Export, LoadContext
+from ranking.load.merge import merge_frames
 from ranking.settings import Source
 
 __all__ = ["FORMATS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
@@ -84,17 +84,4 @@ def load_file(path: Path, shown: str, ctx: LoadContext) -> Export:
 
 def merge_posts(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """One row per (platform, post_id): each field from the most recent export that reports it."""
-    if not frames:
-        return schema.empty_posts()
-    posts = pl.concat([schema.conform(f) for f in frames]).collect()
-    keys = ["platform", "post_id"]
-    if posts.select(pl.struct(keys).is_unique().all()).item():
-        return posts
-    others = [c for c in schema.POSTS if c not in keys]
-    return (
-        posts.with_row_index("__order")
-        .sort(["snapshot", "__order"], descending=[True, False], nulls_last=True)
-        .group_by(keys, maintain_order=True)
-        .agg([pl.col(c).drop_nulls().first() for c in others])
-        .select(list(schema.POSTS))
-    )
+    return merge_frames(frames)

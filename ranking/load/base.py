@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
+from ranking import schema
 from ranking.errors import InputError, Problem
-from ranking.load.values import normalise_handle
+from ranking.load.values import Check, check_problems, normalise_handle
 from ranking.settings import Source
 
 
@@ -69,42 +71,103 @@ def export_date(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
 
 
-def resolve_executives(frame: pl.DataFrame, ctx: LoadContext, shown: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Fill `executive_id` from the folder, the column itself, or a `handle` column; unknown ones are problems."""
-    known = ctx.roster.get_column("executive_id")
-    if ctx.executive_id is not None and "executive_id" not in frame.columns and "handle" not in frame.columns:
+def executive_checks(
+    frame: pl.LazyFrame, names: Collection[str], ctx: LoadContext, shown: str, clean: bool = False
+) -> tuple[pl.LazyFrame, list[Check]]:
+    """Fill `executive_id` from the folder, the column itself, or a `handle` column (lazily), with the checks
+    that report unknown ones. `names` are the frame's columns; `clean`: the ids need no stripping."""
+    if ctx.executive_id is not None and "executive_id" not in names and "handle" not in names:
         return frame.with_columns(pl.lit(ctx.executive_id).alias("executive_id")), []
-    from ranking.load.values import problems_where
-
-    if "executive_id" in frame.columns:
-        frame = frame.with_columns(pl.col("executive_id").cast(pl.String).str.strip_chars())
-        bad = problems_where(
-            frame,
-            pl.col("executive_id").is_not_null() & ~pl.col("executive_id").is_in(known.implode()),
-            shown,
-            pl.format("unknown executive '{}' (not in roster.csv)", pl.col("executive_id")),
-        )
-        missing = problems_where(frame, pl.col("executive_id").is_null(), shown, "executive_id is missing")
-        frame, problems = frame, bad + missing
-    elif "handle" in frame.columns:
-        handles = ctx.handles()
+    executive = pl.col("executive_id")
+    if "executive_id" in names:
+        known = ctx.roster.get_column("executive_id").implode()
+        if not clean:
+            frame = frame.with_columns(executive.cast(pl.String).str.strip_chars())
+        checks = [
+            Check(
+                executive.is_not_null() & ~executive.is_in(known),
+                pl.format("unknown executive '{}' (not in roster.csv)", executive),
+            ),
+            Check(executive.is_null(), "executive_id is missing"),
+        ]
+    elif "handle" in names:
+        handles = ctx.handles().lazy().rename({"handle": "__handle"})
         frame = frame.with_columns(normalise_handle(pl.col("handle").cast(pl.String)).alias("__handle")).join(
-            handles.rename({"handle": "__handle"}), on="__handle", how="left"
+            handles, on="__handle", how="left", maintain_order="left"
         )
-        problems = problems_where(
-            frame,
-            pl.col("executive_id").is_null() & pl.col("handle").is_not_null(),
-            shown,
-            pl.format("unknown handle '{}' (no roster executive has it)", pl.col("handle")),
-        )
-        problems += problems_where(frame, pl.col("handle").is_null(), shown, "handle is missing")
+        checks = [
+            Check(
+                executive.is_null() & pl.col("handle").is_not_null(),
+                pl.format("unknown handle '{}' (no roster executive has it)", pl.col("handle")),
+            ),
+            Check(pl.col("handle").is_null(), "handle is missing"),
+        ]
     else:
         raise InputError.one(shown, "no executive_id or handle column (or put the file in exports/<executive_id>/)", 1)
     if ctx.executive_id is not None:
-        problems += problems_where(
-            frame,
-            pl.col("executive_id").is_not_null() & (pl.col("executive_id") != ctx.executive_id),
-            shown,
-            pl.format("post of '{}' in the folder of '{}'", pl.col("executive_id"), pl.lit(ctx.executive_id)),
+        checks.append(
+            Check(
+                executive.is_not_null() & (executive != ctx.executive_id),
+                pl.format("post of '{}' in the folder of '{}'", executive, pl.lit(ctx.executive_id)),
+            )
         )
-    return frame, problems
+    return frame, checks
+
+
+def resolve_executives(frame: pl.DataFrame, ctx: LoadContext, shown: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Fill `executive_id` from the folder, the column itself, or a `handle` column; unknown ones are problems."""
+    lazy, checks = executive_checks(frame.lazy(), frame.columns, ctx, shown)
+    resolved = lazy.collect()
+    return resolved, check_problems(resolved, checks, shown)
+
+
+#: The column of a lazily read export that numbers its rows (from 0), to tell a row from another in the merge.
+ROW = "__row"
+
+
+class ScannedExport(Export):
+    """An export read lazily (canonical Parquet): its posts are a query over the file, which `scan()` returns
+    and `rows` counts without loading anything; `posts` collects the query the first time it is asked for."""
+
+    def __init__(self, path: Path, shown: str, format: str, numbered: pl.LazyFrame, snapshot: datetime, rows: int):
+        super().__init__(path, shown, format, pl.DataFrame(), snapshot)
+        self._numbered = numbered  # the canonical columns and ROW
+        self._rows = rows
+        self._posts: pl.DataFrame | None = None
+
+    @property
+    def posts(self) -> pl.DataFrame:
+        if self._posts is None:
+            self._posts = self.scan().collect()
+        return self._posts
+
+    @posts.setter
+    def posts(self, value: pl.DataFrame) -> None:
+        self._posts = value
+
+    @property
+    def rows(self) -> int:
+        return self._rows
+
+    def scan(self) -> pl.LazyFrame:
+        """The posts, as a query over the file."""
+        return self._numbered.drop(ROW)
+
+    def numbered(self) -> pl.LazyFrame:
+        """The posts with ROW, as a query over the file."""
+        return self._numbered
+
+    def __repr__(self) -> str:
+        return f"ScannedExport({self.shown!r}, {self.format!r}, rows={self._rows})"
+
+
+def export_rows(export: Export) -> int:
+    """How many posts an export holds, without loading a lazily read one."""
+    return export.rows if isinstance(export, ScannedExport) else export.posts.height
+
+
+def export_numbered(export: Export) -> pl.LazyFrame:
+    """An export's posts with ROW, as a lazy query (a lazily read export stays unread until the query runs)."""
+    if isinstance(export, ScannedExport):
+        return export.numbered()
+    return schema.conform(export.posts).with_row_index(ROW).select([*schema.POSTS, ROW])

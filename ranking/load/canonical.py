@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -10,14 +11,15 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError, Problem
-from ranking.load.base import Export, LoadContext, export_date, resolve_executives
+from ranking.load.base import ROW, Export, LoadContext, ScannedExport, executive_checks, export_date
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import (
-    parse_count,
-    parse_instant,
+    Check,
+    check_problems,
+    count_value,
+    instant_value,
     platform_from_url,
     post_id_from_url,
-    problems_where,
 )
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet")
@@ -86,6 +88,93 @@ def read_any(path: Path, shown: str) -> pl.DataFrame:
     return read_table(path, shown)
 
 
+def canonical_plan(
+    frame: pl.LazyFrame,
+    names: Mapping[str, pl.DataType],
+    ctx: LoadContext,
+    shown: str,
+    exported: datetime,
+    clean: Collection[str] = (),
+) -> tuple[pl.LazyFrame, list[Check]]:
+    """The conversion of a frame whose columns carry canonical names (`names`, with their types) into canonical
+    posts, as a lazy query, with the row checks that report what cannot be converted.
+
+    The query keeps the frame's other columns (LINE among them) and the raw values the messages quote; select
+    `schema.POSTS` from it for the posts. Structural problems (a missing column) raise at once. The columns named
+    in `clean` are known to be canonical on every row already (see `_clean_columns`): they are taken as read.
+    """
+    frame, checks = executive_checks(frame, names, ctx, shown, "executive_id" in clean)
+    have = set(names) | {"executive_id"}
+    url = pl.col("url")
+    if "url" in have:
+        frame = frame.with_columns(url.cast(pl.String))
+    if "platform" not in have and "url" not in have:
+        raise InputError.one(shown, "missing column 'platform' (or a 'url' to tell it from)", 1)
+    if "platform" not in clean:
+        if "platform" not in have:
+            platform = platform_from_url(url)
+        else:
+            platform = pl.coalesce(pl.col("platform"), platform_from_url(url)) if "url" in have else pl.col("platform")
+        platform = platform.cast(pl.String).str.strip_chars().str.to_lowercase()
+        frame = frame.with_columns(platform.replace({"twitter": "x", "li": "linkedin"}).alias("platform"))
+    checks.append(
+        Check(
+            ~pl.col("platform").is_in(list(schema.PLATFORMS)).fill_null(False),
+            pl.format("platform must be linkedin or x, not '{}'", pl.col("platform").fill_null("")),
+        )
+    )
+    if "post_id" not in have and "url" not in have:
+        raise InputError.one(shown, "missing column 'post_id' (or a 'url' to read it from)", 1)
+    if "post_id" not in clean:
+        if "post_id" not in have:
+            post_id = post_id_from_url(url)
+        else:
+            post_id = pl.col("post_id").cast(pl.String)
+            post_id = pl.coalesce(post_id, post_id_from_url(url)) if "url" in have else post_id
+        frame = frame.with_columns(post_id.str.strip_chars().alias("post_id"))
+    checks.append(Check(pl.col("post_id").is_null(), "no post_id (nor a post URL to read it from)"))
+    if "posted_at" not in have:
+        raise InputError.one(shown, "missing column 'posted_at'", 1)
+    # the raw values the messages quote are kept beside the converted ones (a column already canonical is only
+    # renamed back and forth, which filters see through: they still reach the file's statistics)
+    raws: list[pl.Expr] = []
+    values: list[pl.Expr] = []
+    for name in ("posted_at", *[c for c in schema.COUNTS if c in have]):
+        raw = pl.col(f"__raw_{name}")
+        if name == "posted_at":
+            value, found = instant_value(raw, names[name], name, ctx.timezone)
+        else:
+            value, found = count_value(raw, names[name], name)
+        checks += found
+        raws.append(pl.col(name).alias(f"__raw_{name}"))
+        values.append(value.alias(name))
+    if "kind" in have:
+        if "kind" not in clean:
+            values.append(pl.col("kind").cast(pl.String).str.strip_chars().str.to_lowercase().fill_null("post"))
+        checks.append(
+            Check(
+                ~pl.col("kind").is_in(list(schema.KINDS)),
+                pl.format("kind must be one of post, reply, quote, repost, not '{}'", pl.col("kind")),
+            )
+        )
+    else:
+        values.append(pl.lit("post").alias("kind"))
+    if "text" in have and names["text"] != pl.String:
+        values.append(pl.col("text").cast(pl.String))
+    for name in _LIST_FIELDS:
+        if name in have and names[name] == pl.String:
+            values.append(pl.col(name).str.split(";").list.eval(pl.element().str.strip_chars()))
+    if "snapshot" in have:
+        raws.append(pl.col("snapshot").alias("__raw_snapshot"))
+        stamp, found = instant_value(pl.col("__raw_snapshot"), names["snapshot"], "snapshot", ctx.timezone)
+        checks += found[1:]  # a missing snapshot is the export's date, not a problem
+        values.append(stamp.fill_null(exported).alias("snapshot"))
+    else:
+        values.append(pl.lit(exported, dtype=schema.UTC_INSTANT).alias("snapshot"))
+    values.append(pl.lit(shown).alias("source"))
+    return frame.with_columns(raws).with_columns(values), checks
+
+
 def to_canonical(
     frame: pl.DataFrame, ctx: LoadContext, shown: str, exported: datetime
 ) -> tuple[pl.DataFrame, list[Problem]]:
@@ -93,76 +182,17 @@ def to_canonical(
 
     `exported` is the export's date, used for the rows that carry no `snapshot` of their own.
     """
-    problems: list[Problem] = []
     if frame.height == 0:
         raise InputError.one(shown, "no posts in the file")
-    frame, found = resolve_executives(frame, ctx, shown)
-    problems += found
-    if "url" in frame.columns:
-        frame = frame.with_columns(pl.col("url").cast(pl.String))
-    if "platform" not in frame.columns:
-        if "url" not in frame.columns:
-            raise InputError.one(shown, "missing column 'platform' (or a 'url' to tell it from)", 1)
-        frame = frame.with_columns(platform_from_url(pl.col("url")).alias("platform"))
-    elif "url" in frame.columns:
-        frame = frame.with_columns(pl.coalesce(pl.col("platform"), platform_from_url(pl.col("url"))).alias("platform"))
-    frame = frame.with_columns(pl.col("platform").cast(pl.String).str.strip_chars().str.to_lowercase())
-    frame = frame.with_columns(pl.col("platform").replace({"twitter": "x", "li": "linkedin"}))
-    problems += problems_where(
-        frame,
-        ~pl.col("platform").is_in(list(schema.PLATFORMS)).fill_null(False),
-        shown,
-        pl.format("platform must be linkedin or x, not '{}'", pl.col("platform").fill_null("")),
-    )
-    if "post_id" not in frame.columns:
-        if "url" not in frame.columns:
-            raise InputError.one(shown, "missing column 'post_id' (or a 'url' to read it from)", 1)
-        frame = frame.with_columns(post_id_from_url(pl.col("url")).alias("post_id"))
-    elif "url" in frame.columns:
-        frame = frame.with_columns(
-            pl.coalesce(pl.col("post_id").cast(pl.String), post_id_from_url(pl.col("url"))).alias("post_id")
-        )
-    frame = frame.with_columns(pl.col("post_id").cast(pl.String).str.strip_chars())
-    problems += problems_where(frame, pl.col("post_id").is_null(), shown, "no post_id (nor a post URL to read it from)")
-    if "posted_at" not in frame.columns:
-        raise InputError.one(shown, "missing column 'posted_at'", 1)
-    posted, found = parse_instant(frame, "posted_at", shown, ctx.timezone)
-    problems += found
-    frame = frame.with_columns(posted)
-    for name in schema.COUNTS:
-        if name in frame.columns:
-            series, found = parse_count(frame, name, shown)
-            problems += found
-            frame = frame.with_columns(series)
-    if "kind" in frame.columns:
-        frame = frame.with_columns(
-            pl.col("kind").cast(pl.String).str.strip_chars().str.to_lowercase().fill_null("post")
-        )
-        problems += problems_where(
-            frame,
-            ~pl.col("kind").is_in(list(schema.KINDS)),
-            shown,
-            pl.format("kind must be one of post, reply, quote, repost, not '{}'", pl.col("kind")),
-        )
-    else:
-        frame = frame.with_columns(pl.lit("post").alias("kind"))
-    if "text" in frame.columns:
-        frame = frame.with_columns(pl.col("text").cast(pl.String))
-    for name in _LIST_FIELDS:
-        if name in frame.columns and frame.schema[name] == pl.String:
-            frame = frame.with_columns(pl.col(name).str.split(";").list.eval(pl.element().str.strip_chars()))
-    if "snapshot" in frame.columns:
-        stamp, found = parse_instant(frame, "snapshot", shown, ctx.timezone)
-        problems += [p for p in found if not p.message.endswith("is missing")]
-        frame = frame.with_columns(stamp.fill_null(exported))
-    else:
-        frame = frame.with_columns(pl.lit(exported, dtype=schema.UTC_INSTANT).alias("snapshot"))
-    frame = frame.with_columns(pl.lit(shown).alias("source"))
-    return schema.conform(frame).collect(), problems
+    query, checks = canonical_plan(frame.lazy(), frame.schema, ctx, shown, exported)
+    converted = query.collect()
+    return schema.conform(converted).collect(), check_problems(converted, checks, shown)
 
 
 def load(path: Path, shown: str, ctx: LoadContext) -> Export:
-    """Load one canonical file."""
+    """Load one canonical file (a Parquet one lazily: see `scan_parquet`)."""
+    if path.suffix.lower() == ".parquet":
+        return scan_parquet(path, shown, ctx)
     frame = read_any(path, shown)
     when = export_date(path)
     posts, problems = to_canonical(frame, ctx, shown, when)
@@ -175,3 +205,45 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
         posts=posts,
         snapshot=when,
     )
+
+
+def _clean_columns(scan: pl.LazyFrame, names: Mapping[str, pl.DataType]) -> set[str]:
+    """The text columns whose every value is already canonical (no space to strip, no case to fold, nothing to
+    read from the URL): their conversion would change nothing, so it is left out of every later query."""
+    string = [c for c in ("platform", "post_id", "executive_id", "kind") if names.get(c) == pl.String]
+    if not string:
+        return set()
+    tests = {
+        "platform": pl.col("platform").is_in(list(schema.PLATFORMS)),
+        "post_id": pl.col("post_id") == pl.col("post_id").str.strip_chars(),
+        "executive_id": (pl.col("executive_id") == pl.col("executive_id").str.strip_chars()).fill_null(True),
+        "kind": pl.col("kind").is_in(list(schema.KINDS)),
+    }
+    found = scan.select([tests[c].fill_null(False).all().alias(c) for c in string]).collect(engine="streaming")
+    return {c for c, ok in found.row(0, named=True).items() if ok}
+
+
+def scan_parquet(path: Path, shown: str, ctx: LoadContext) -> ScannedExport:
+    """Check a canonical Parquet file without loading it, and return it as a lazy export.
+
+    The checks of `to_canonical` run in one streaming pass over the columns they read (never the texts); the
+    posts stay a query over the file, so that later stages read only the columns and row groups they need.
+    """
+    unreadable = "not a readable Parquet file ({}); is it truncated?"
+    try:
+        names = pl.scan_parquet(path).collect_schema()
+        rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+        if rows == 0:
+            raise InputError.one(shown, "no posts in the file")
+        when = export_date(path)
+        clean = _clean_columns(pl.scan_parquet(path), names)
+        numbered = pl.scan_parquet(path, row_index_name=LINE, row_index_offset=1)
+        checked, checks = canonical_plan(numbered, names, ctx, shown, when, clean)
+        problems = check_problems(checked, checks, shown, engine="streaming")
+    except pl.exceptions.PolarsError as exc:  # polars raises several kinds for a damaged file
+        raise InputError.one(shown, unreadable.format(type(exc).__name__)) from None
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+    query, _ = canonical_plan(pl.scan_parquet(path, row_index_name=ROW), names, ctx, shown, when, clean)
+    posts = query.select([*schema.conforming(set(query.collect_schema().names())), ROW])
+    return ScannedExport(path, shown, "canonical parquet", posts, when, rows)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from ranking.errors import Problem
 from ranking.load.tabular import LINE
+from ranking.schema import UTC_INSTANT
+
+if TYPE_CHECKING:
+    from polars._typing import EngineType
 
 MAX_PROBLEMS_PER_CHECK = 20
 
@@ -27,30 +33,77 @@ def problems_where(frame: pl.DataFrame, mask: pl.Expr, path: str, message: pl.Ex
     return [Problem(path, msg, line) for line, msg in bad.iter_rows()]
 
 
-def parse_count(frame: pl.DataFrame, column: str, path: str) -> tuple[pl.Series, list[Problem]]:
-    """Parse a count column: empty is null; anything not a whole number >= 0 is a problem."""
-    raw = frame.get_column(column)
-    if raw.dtype == pl.String:
+@dataclass(frozen=True)
+class Check:
+    """A row-level check: the rows where `mask` holds are problems, each told by `message`."""
+
+    mask: pl.Expr
+    message: pl.Expr | str
+
+
+def check_problems(
+    frame: pl.DataFrame | pl.LazyFrame, checks: list[Check], path: str, engine: EngineType = "auto"
+) -> list[Problem]:
+    """The problems of every check, in the order of `checks`, each its first MAX_PROBLEMS_PER_CHECK rows by LINE
+    (what `problems_where` gives check by check on a frame in line order).
+
+    One pass computes the masks only; messages are made for the few rows reported. On a LazyFrame (a scanned
+    file) both passes stream, so a file is checked without holding it in memory.
+    """
+    if not checks:
+        return []
+    lazy = frame.lazy()
+    flags = [f"__bad{i}" for i in range(len(checks))]
+    bad = (
+        lazy.select(pl.col(LINE), *[c.mask.fill_null(False).alias(f) for c, f in zip(checks, flags, strict=True)])
+        .filter(pl.any_horizontal(flags))
+        .collect(engine=engine)
+    )
+    if bad.height == 0:
+        return []
+    bad = bad.sort(LINE)
+    lines = [bad.filter(pl.col(f)).head(MAX_PROBLEMS_PER_CHECK).get_column(LINE).to_list() for f in flags]
+    wanted = sorted({line for found in lines for line in found})
+    texts = [c.message if isinstance(c.message, pl.Expr) else pl.lit(c.message) for c in checks]
+    told = (
+        lazy.filter(pl.col(LINE).is_in(wanted))
+        .select(pl.col(LINE), *[t.cast(pl.String).alias(f) for t, f in zip(texts, flags, strict=True)])
+        .collect(engine=engine)
+    )
+    by_line = {row[0]: row[1:] for row in told.iter_rows()}
+    return [Problem(path, by_line[line][i], line) for i, found in enumerate(lines) for line in found]
+
+
+def count_value(raw: pl.Expr, dtype: pl.DataType, column: str) -> tuple[pl.Expr, list[Check]]:
+    """A count from a raw column of `dtype`: empty is null; anything not a whole number >= 0 is a problem."""
+    if dtype.is_integer():
+        # whole by construction: only the sign can be wrong (and no detour through floats)
+        negative = Check(raw < 0, pl.format("{} is negative: {}", pl.lit(column), raw.cast(pl.String)))
+        return raw.cast(pl.Int64, strict=False), [negative]
+    if dtype == pl.String:
         squeezed = raw.str.replace_all(r"[\s\u202f\u00a0]", "")
-        cleaned = squeezed.set(squeezed == "", None)
-        numbers = cleaned.cast(pl.Float64, strict=False)
+        cleaned = pl.when(squeezed != "").then(squeezed)
+        number = cleaned.cast(pl.Float64, strict=False)
         given = cleaned.is_not_null()
     else:
-        numbers = raw.cast(pl.Float64, strict=False)
+        number = raw.cast(pl.Float64, strict=False)
         given = raw.is_not_null()
-    check = frame.with_columns(numbers.alias("__n"), given.alias("__g"), raw.cast(pl.String).alias("__raw"))
-    quoted = pl.format("{} is not a number: '{}'", pl.lit(column), pl.col("__raw"))
-    problems = problems_where(check, pl.col("__g") & pl.col("__n").is_null(), path, quoted)
-    problems += problems_where(
-        check, pl.col("__n") < 0, path, pl.format("{} is negative: {}", pl.lit(column), pl.col("__raw"))
-    )
-    problems += problems_where(
-        check,
-        (pl.col("__n") >= 0) & (pl.col("__n") != pl.col("__n").floor()),
-        path,
-        pl.format("{} is not a whole number: {}", pl.lit(column), pl.col("__raw")),
-    )
-    return numbers.cast(pl.Int64, strict=False).alias(column), problems
+    shown = raw.cast(pl.String)
+    checks = [
+        Check(given & number.is_null(), pl.format("{} is not a number: '{}'", pl.lit(column), shown)),
+        Check(number < 0, pl.format("{} is negative: {}", pl.lit(column), shown)),
+        Check(
+            (number >= 0) & (number != number.floor()),
+            pl.format("{} is not a whole number: {}", pl.lit(column), shown),
+        ),
+    ]
+    return number.cast(pl.Int64, strict=False), checks
+
+
+def parse_count(frame: pl.DataFrame, column: str, path: str) -> tuple[pl.Series, list[Problem]]:
+    """Parse a count column: empty is null; anything not a whole number >= 0 is a problem."""
+    value, checks = count_value(pl.col(column), frame.schema[column], column)
+    return frame.select(value.alias(column)).get_column(column), check_problems(frame, checks, path)
 
 
 def instant_expr(column: str | pl.Expr, timezone: str) -> pl.Expr:
@@ -68,32 +121,37 @@ def instant_expr(column: str | pl.Expr, timezone: str) -> pl.Expr:
     return pl.coalesce([*zoned, *naive, *dates])
 
 
-def parse_instant(frame: pl.DataFrame, column: str, path: str, timezone: str) -> tuple[pl.Series, list[Problem]]:
-    """Parse a date/time column into UTC instants; a missing or unparsable value is a problem."""
+def instant_value(raw: pl.Expr, dtype: pl.DataType, column: str, timezone: str) -> tuple[pl.Expr, list[Check]]:
+    """UTC instants from a raw column of `dtype`; a missing or unparsable value is a problem."""
     ZoneInfo(timezone)
-    raw = frame.get_column(column)
-    if raw.dtype == pl.String:
-        parsed = frame.select(instant_expr(column, timezone).alias(column)).get_column(column)
-    elif raw.dtype == pl.Date:
-        parsed = frame.select(
-            pl.col(column).cast(pl.Datetime("us")).dt.replace_time_zone(timezone).dt.convert_time_zone("UTC")
-        ).get_column(column)
-    elif isinstance(raw.dtype, pl.Datetime):
-        if raw.dtype.time_zone is None:
+    if dtype == UTC_INSTANT:
+        parsed = raw  # already what every stage reads: left as is, so that filters reach the file's statistics
+    elif dtype == pl.String:
+        parsed = instant_expr(raw, timezone)
+    elif dtype == pl.Date:
+        parsed = raw.cast(pl.Datetime("us")).dt.replace_time_zone(timezone).dt.convert_time_zone("UTC")
+    elif isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
             parsed = raw.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
         else:
-            parsed = raw.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC"))
+            parsed = raw.dt.convert_time_zone("UTC").cast(UTC_INSTANT)
     else:
-        parsed = pl.Series(column, [None] * len(raw), dtype=pl.Datetime("us", "UTC"))
-    check = frame.with_columns(parsed.alias("__p"), raw.cast(pl.String).alias("__raw"))
-    problems = problems_where(check, pl.col("__raw").is_null(), path, f"{column} is missing")
-    problems += problems_where(
-        check,
-        pl.col("__raw").is_not_null() & pl.col("__p").is_null(),
-        path,
-        pl.format("{} is not a date: '{}'", pl.lit(column), pl.col("__raw")),
-    )
-    return parsed.alias(column), problems
+        parsed = pl.lit(None, dtype=UTC_INSTANT)
+    checks = [
+        Check(raw.is_null(), f"{column} is missing"),
+        Check(
+            raw.is_not_null() & parsed.is_null(),
+            pl.format("{} is not a date: '{}'", pl.lit(column), raw.cast(pl.String)),
+        ),
+    ]
+    return parsed, checks
+
+
+def parse_instant(frame: pl.DataFrame, column: str, path: str, timezone: str) -> tuple[pl.Series, list[Problem]]:
+    """Parse a date/time column into UTC instants; a missing or unparsable value is a problem."""
+    value, checks = instant_value(pl.col(column), frame.schema[column], column, timezone)
+    parsed = frame.select(value.alias(column)).get_column(column)
+    return parsed, check_problems(frame, checks, path)
 
 
 # --- identifiers -------------------------------------------------------------------------------------
