@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import polars as pl
 
+from ranking.content_report import BoardContent, CompanyContent, board_content, company_content
 from ranking.report_data import ReportData
 from ranking.scoring import movers
 
@@ -177,6 +178,7 @@ class LeaderboardContext:
     trends: tuple[Series, ...]  # one per team, in year-to-date order
     movers: Movers
     quality: Quality
+    content: BoardContent  # tones and topics only: the compliance flags never reach the public leaderboard
 
 
 @dataclass(frozen=True)
@@ -277,8 +279,7 @@ class CompanyContext:
     executive_trend_max: float
     issues: Quality  # restricted to the company's executives and the files holding their posts
     methodology: Methodology
-    # Room for the content analysis (tone mix, topics, compliance flags): another issue adds its fields
-    # here and fills the `content` block of company.html.
+    content: CompanyContent  # tone mix against the sector, topics, the team's posts the watchlist flags
 
 
 def created(data: ReportData) -> str:
@@ -379,6 +380,7 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
             rows(ExecutiveRow, people_down),
         ),
         quality=_quality(data),
+        content=board_content(data.content, ytd),
     )
 
 
@@ -486,6 +488,12 @@ def company_contexts(data: ReportData, lang: str) -> tuple[CompanyContext, ...]:
                 executive_trend_max=max((max(e.trend, default=0) for e in executives), default=0),
                 issues=_quality(data, {e.executive_id for e in executives}),
                 methodology=_methodology(data),
+                content=company_content(
+                    data.content,
+                    company,
+                    people.filter(pl.col("company") == company).select("executive_id", "name", "role"),
+                    data.roster,
+                ),
             )
         )
     return tuple(contexts)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ranking.content import classify
+from ranking.content_report import ContentFacts, content_facts
 from ranking.errors import InputError
 from ranking.scoring import (
     Period,
@@ -59,6 +61,7 @@ class ReportData:
     posts: int
     warnings: tuple[str, ...]
     logo: Path | None
+    content: ContentFacts  # tone mixes, topics and flagged posts of the year to date (ranking.content_report)
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -136,8 +139,15 @@ def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 
-def report_data(ws: Workspace, scores: dict[str, ScopeScores], period: Period) -> ReportData:
-    """Gather what the leaderboard and the company reports show, once for all documents and languages."""
+def report_data(
+    ws: Workspace, scores: dict[str, ScopeScores], period: Period, classified: pl.DataFrame | None = None
+) -> ReportData:
+    """Gather what the leaderboard and the company reports show, once for all documents and languages.
+
+    `classified` are the workspace's posts as ranking.content.classify reads them (the run reads them once for
+    the tables and the reports); they are read here when not given."""
+    if classified is None:
+        classified = classify(ws.posts, ws.companies, ws.roster, ws.settings)
     weights = ws.settings.scoring
     report = ws.settings.report
     split = {scope: platform_scores(ws.posts, ws.roster, weights, period, scope) for scope in scores}
@@ -163,4 +173,5 @@ def report_data(ws: Workspace, scores: dict[str, ScopeScores], period: Period) -
         posts=ws.posts.height,
         warnings=tuple(ws.warnings),
         logo=logo_path(ws),
+        content=content_facts(classified, period, ws.settings),
     )

@@ -127,7 +127,7 @@ def run(
     say("reading the posts")
     classified = classify(ws.posts, ws.companies, ws.roster, ws.settings)
     timezone = ws.settings.scoring.timezone
-    data = report_data(ws, scores, period)
+    data = report_data(ws, scores, period, classified)
     assets = (data.logo,) if data.logo else ()
     extra_inputs = []
     if data.logo:

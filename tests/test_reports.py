@@ -153,8 +153,8 @@ def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path) -> None:
 
 def test_leaderboard_pages_and_labels_in_both_languages(demo_pdfs, demo) -> None:
     fr, en = PdfReader(demo_pdfs["leaderboard-fr"]), PdfReader(demo_pdfs["leaderboard-en"])
-    # cover, podium, 2 team pages, CEOs, 2 executive pages, trends, methodology, data quality (1-2 pages)
-    assert 10 <= len(fr.pages) <= 12 and 10 <= len(en.pages) <= 12
+    # cover, podium, 2 team pages, CEOs, 2 executive pages, trends, tone, topics, methodology, data quality (1-2 pages)
+    assert 12 <= len(fr.pages) <= 14 and 12 <= len(en.pages) <= 14
     names = demo.companies.get_column("name").to_list()
     for reader, title in ((fr, "Classement des équipes — cumul depuis janvier"), (en, "Team ranking — year to date")):
         pages = [normalised(p.extract_text()) for p in reader.pages]
@@ -171,6 +171,42 @@ def test_leaderboard_pages_and_labels_in_both_languages(demo_pdfs, demo) -> None
                   "Climbers and fallers of the month", "108,885", "collective", "one voice"):  # fmt: skip
         assert label in text_en, label
     assert "Classement des" not in text_en and "Methodology" not in text_fr
+
+
+def test_tone_and_topics_pages_in_both_languages(demo_pdfs, demo) -> None:
+    fr, en = PdfReader(demo_pdfs["leaderboard-fr"]), PdfReader(demo_pdfs["leaderboard-en"])
+    names = demo.companies.get_column("name").to_list()
+    for reader, title, labels in (
+        (fr, "Le ton des équipes", ("Moyenne du secteur", "Relais de l'entreprise", "Relais du secteur", "Veille",
+                                    "Voix personnelle")),
+        (en, "How the teams speak", ("Sector average", "Company relays", "Sector relays", "Curation", "Personal voice")),
+    ):  # fmt: skip
+        pages = [normalised(p.extract_text()) for p in reader.pages]
+        tone = next(p for p in pages if title in p)
+        assert all(name in tone for name in names), "the 20 teams' tones must fit on their page"
+        assert all(label in tone for label in labels)
+    text_fr, text_en = (
+        normalised(text_of(demo_pdfs["leaderboard-fr"])),
+        normalised(text_of(demo_pdfs["leaderboard-en"])),
+    )
+    for label in ("Les thèmes de l'année", "Production industrielle", "Souveraineté sanitaire", "R&D et innovation",
+                  "Ton des publications", "Thèmes suivis : Covid-19, Souveraineté sanitaire"):  # fmt: skip
+        assert label in text_fr, label
+    for label in ("The topics of the year", "Manufacturing", "Health sovereignty", "R&D and innovation",
+                  "Tone of the posts", "Topics followed: Covid-19, Health sovereignty"):  # fmt: skip
+        assert label in text_en, label
+    assert "rnd_innovation" not in text_fr + text_en and "Manufacturing" not in text_fr
+    company_fr, company_en = normalised(text_of(demo_pdfs["company-fr"])), normalised(text_of(demo_pdfs["company-en"]))
+    for label in ("Ton et thèmes", "Le ton de chaque dirigeant", "Ses thèmes", "Moyenne du secteur",
+                  "Produits nommés dans les publications", "Terme(s) trouvé(s)"):  # fmt: skip
+        assert label in company_fr, label
+    for label in ("Tone and topics", "Each executive's tone", "Its topics", "Sector average",
+                  "Products named in posts", "Term(s) found"):  # fmt: skip
+        assert label in company_en, label
+    flagged = demo.content.flagged.filter(company="isomedica")
+    assert flagged.height > 0
+    for terms in flagged.get_column("compliance"):
+        assert all(term in company_fr and term in company_en for term in terms)
 
 
 def test_methodology_states_the_settings_used(tmp_path: Path) -> None:
