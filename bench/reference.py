@@ -9,6 +9,7 @@ a period into instants is not what is compared.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def windows(period: Period, timezone: str) -> list[tuple[str, str, datetime, dat
 def ours(path: Path, roster: pl.DataFrame, companies: pl.DataFrame, weights: Scoring, period: Period) -> Tables:
     """`ranking.scoring.score` on the same file, as the three tables."""
     scores = score(pl.scan_parquet(path), roster, companies, weights, period)
-    ceos = {name: s.__class__(s.scope, s.ceos, s.companies, s.ceos) for name, s in scores.items()}
+    ceos = {name: replace(s, executives=s.ceos) for name, s in scores.items()}  # `table` of the CEO rankings
     return {
         "executives": table(scores, "executives"),
         "companies": table(scores, "companies"),

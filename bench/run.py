@@ -234,7 +234,8 @@ def child(args: argparse.Namespace) -> None:
 
         tree = profiler.output(ConsoleRenderer(unicode=True, color=False))
         flat = profiler.output(ConsoleRenderer(unicode=True, color=False, flat=True, show_all=True))
-        top = "\n".join(flat.splitlines()[:60])
+        # the flat view adds a "[self]" line that is no function (it holds most of the wall time): left out
+        top = "\n".join([line for line in flat.splitlines() if "[self]" not in line][:60])
         target.write_text(f"{tree}\n\nThe functions that took the most time themselves:\n\n{top}\n", encoding="utf-8")
     result.update(
         seconds=statistics.median(times), runs=times, cpu=statistics.median(cpu), peak_mib=_peak_mib(), info=info
@@ -353,11 +354,14 @@ def targets(args: argparse.Namespace, results: dict[str, dict[str, Any]], agree:
             f"scoring ≥ 5× faster than pandas: {pandas / ours:.1f}× → {'met' if pandas >= 5 * ours else 'NOT met'}"
         )
     peaks = {s: r["peak_mib"] for s, r in results.items() if "peak_mib" in r and s in ("load", "score")}
-    if peaks:
+    if peaks and args.posts <= 5_000_000:
         worst = max(peaks.values())
         lines.append(
             f"peak memory of load and scoring under 2 GiB: {worst:,.0f} MiB → {'met' if worst < 2048 else 'NOT met'}"
         )
+    elif peaks:
+        lines.append(f"{args.posts:,} posts loaded and scored, peak {max(peaks.values()):,.0f} MiB (the 2 GiB target is "
+                     "for 5 million)")  # fmt: skip
     for stage, limit, what in (("leaderboard-demo", 5, "demo size"), ("leaderboard", 15, "benchmark size"),
                                ("demo", 15, "`make demo`")):  # fmt: skip
         if seconds(stage) is not None:

@@ -193,3 +193,19 @@ def test_workspace_scan_posts_and_count_agree_across_parquet_and_csv(tmp_path: P
     for scope in ("month", "ytd"):
         assert_frame_equal(lazy[scope].executives, eager_[scope].executives)
         assert lazy[scope].executives.filter(pl.col("executive_id") == "ana").get_column("reactions").item() == 50
+
+
+def test_each_check_reports_its_first_twenty_rows_in_line_order(tmp_path: Path) -> None:
+    good = {"executive_id": "ana", "platform": "x", "post_id": "1", "posted_at": EXPORTED, "kind": "post"}
+    records = [{**good, "post_id": str(i), "reactions": -1} for i in range(30)]
+    records += [{**good, "post_id": str(100 + i), "kind": "story"} for i in range(30)]
+    data = frame(records)
+    path = tmp_path / "many.parquet"
+    data.write_parquet(path)
+    _, expected = eager(data, path)
+    assert [p.line for p in expected] == [*range(1, 21), *range(31, 51)]
+    assert {p.message for p in expected} == {"reactions is negative: -1",
+                                            "kind must be one of post, reply, quote, repost, not 'story'"}  # fmt: skip
+    with pytest.raises(InputError) as found:
+        load_file(path, str(path), CTX)
+    assert found.value.problems == expected
