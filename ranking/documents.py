@@ -75,9 +75,11 @@ class ScopeTables:
     """One scope's rankings as the leaderboard shows them."""
 
     scope: str
-    teams: tuple[TeamRow, ...]
-    ceos: tuple[ExecutiveRow, ...]
+    teams: tuple[TeamRow, ...]  # the first `report.top_teams`
+    ceos: tuple[ExecutiveRow, ...]  # the first `report.top_ceos`
     executives: tuple[ExecutiveRow, ...]  # the top N only
+    teams_ranked: int  # how many teams and CEOs the full ranking holds (companies.csv, ranking.xlsx)
+    ceos_ranked: int
 
 
 @dataclass(frozen=True)
@@ -343,13 +345,15 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
     tables = tuple(
         ScopeTables(
             scope=scope,
-            teams=rows(TeamRow, data.teams[scope]),
-            ceos=rows(ExecutiveRow, data.ceos[scope]),
+            teams=rows(TeamRow, data.teams[scope].head(report.top_teams)),
+            ceos=rows(ExecutiveRow, data.ceos[scope].head(report.top_ceos)),
             executives=rows(ExecutiveRow, data.executives[scope].head(report.top_executives)),
+            teams_ranked=data.teams[scope].height,
+            ceos_ranked=data.ceos[scope].height,
         )
         for scope in data.scopes
     )
-    ytd = data.teams["ytd"]
+    ytd = data.teams["ytd"].head(report.top_teams)
     trends = _series(
         data.team_months, "company", data.companies.select("company", "name"), ytd.get_column("company").to_list()
     )
@@ -371,7 +375,7 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
         warnings=data.warnings,
         logo=data.logo.as_uri() if data.logo else None,
         created=created(data),
-        podium=rows(TeamRow, ytd.filter(pl.col("team_score") > 0).head(3)),
+        podium=rows(TeamRow, data.teams["ytd"].filter(pl.col("team_score") > 0).head(3)),
         trends=trends,
         movers=Movers(
             rows(TeamRow, teams_up),

@@ -47,6 +47,10 @@ class Report:
     publisher: str = "Ranking"
     logo: str = ""  # the publisher's logo: a .png, .jpg or .svg file of the workspace (path relative to it)
     top_executives: int = 25
+    # Teams and CEOs listed in the leaderboard's tables and charts: a printed ranking of a thousand teams helps
+    # nobody (and takes minutes to lay out); every one is still ranked in companies.csv and ranking.xlsx.
+    top_teams: int = 50
+    top_ceos: int = 50
     collective_threshold: float = 0.4  # collectivity from which a team reads "collective" (below: "one voice")
     best_posts: int = 3  # posts shown for each executive in the company reports
     movers: int = 3  # climbers and fallers of the month shown on the trends page
@@ -251,8 +255,9 @@ def _validate(settings: Settings) -> None:
     for name in ("reactions", "comments", "shares", "engagements"):
         if getattr(settings.scoring, name) < 0:
             raise ValueError(f"scoring.{name} must not be negative")
-    if settings.report.top_executives < 1:
-        raise ValueError("report.top_executives must be at least 1")
+    for name in ("top_executives", "top_teams", "top_ceos"):
+        if getattr(settings.report, name) < 1:
+            raise ValueError(f"report.{name} must be at least 1")
     if not 0 < settings.report.collective_threshold <= 1:
         raise ValueError("report.collective_threshold must be above 0 and at most 1")
     for name in ("best_posts", "movers"):

@@ -398,3 +398,37 @@ def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path
     appendix = normalised(text_of(tmp_path / "acme.pdf"))
     assert "creator_2021-10-31.csv" in appendix.replace(" ", "")
     assert "total only" in appendix and "Dan Idle" not in appendix
+
+
+def test_leaderboard_lists_the_top_teams_and_ceos_and_says_where_the_rest_is(tmp_path: Path) -> None:
+    people = [person(f"ceo{i}", f"co{i}", ceo=True) for i in range(4)]
+    posts = [post(str(i), f"ceo{i}", "2021-10-05T10:00:00Z", reactions=10 * (i + 1)) for i in range(4)]
+    root = workspace(tmp_path / "ws", people, posts, toml="[report]\ntop_teams = 2\ntop_ceos = 3\n")
+    context = leaderboard_context(data_of(root), "en")
+    html = render("leaderboard.html", context, "en")
+    tree = tinyhtml5.parse(html)
+    ns = "{http://www.w3.org/1999/xhtml}"
+    seen: dict[str, int] = {"teams": 0, "ceos": 0}
+    for table_ in tree.iter(f"{ns}table"):
+        classes = table_.get("class", "").split()
+        ids = [tr.get("data-id") for tr in table_.iter(f"{ns}tr") if tr.get("data-id")]
+        if "teams" in classes:
+            assert ids == ["co3", "co2"]
+            seen["teams"] += 1
+        if "ceos" in classes:
+            assert ids == ["ceo3", "ceo2", "ceo1"]
+            seen["ceos"] += 1
+    assert seen == {"teams": 2, "ceos": 2}  # both scopes
+    text = normalised(html)
+    assert "The first 2 of 4 ranked teams" in text and "The first 3 of 4 ranked CEOs" in text
+
+
+def test_the_readme_settings_example_is_valid() -> None:
+    import tomllib
+
+    from ranking.settings import Settings, build
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Settings (`ranking.toml`)", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    settings = build(Settings, tomllib.loads(block))
+    assert settings.report.top_teams == 50 and settings.sources
