@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -48,6 +48,18 @@ period_option = click.option(
     metavar="YYYY-MM",
     help="The month to rank, e.g. 2021-10.",
 )
+
+
+def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--out`: the folder holding the runs' YYYY-MM/ folders (written by `run`, read by `send`)."""
+    return click.option(
+        "--out",
+        "-o",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("output"),
+        show_default=True,
+        help=help,
+    )
 
 
 @contextmanager
@@ -95,14 +107,7 @@ def cli(verbose: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @workspace_option
 @period_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Where to write the YYYY-MM/ folder of the run.",
-)
+@out_option("Where to write the YYYY-MM/ folder of the run.")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the documents (default: settings).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors.")
 @click.option(
@@ -213,14 +218,7 @@ def explain(workspace: Path, period: Period, executive_id: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @workspace_option
 @period_option
-@click.option(
-    "--out",
-    "-o",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Where the YYYY-MM/ folder of the run is (as given to `ranking run`).",
-)
+@out_option("Where the YYYY-MM/ folder of the run is (as given to `ranking run`).")
 @click.option(
     "--only",
     multiple=True,
