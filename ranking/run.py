@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +12,11 @@ import polars as pl
 
 from ranking import __version__
 from ranking.content import classify, posts_table, with_tone_shares
-from ranking.documents import CompanyContext, company_contexts, leaderboard_context
+from ranking.documents import company_contexts, leaderboard_context
 from ranking.excel import write_workbook
 from ranking.ledger import KEPT_ACROSS_RUNS
 from ranking.outputs import staged_directory, write_csv, write_json
-from ranking.render import render, write_pdf
+from ranking.parallel import Renderer, company_documents, leaderboard_document, renderer
 from ranking.report_data import report_data
 from ranking.scoring import Period, ScopeScores, score, table
 from ranking.workspace import InputFile, Workspace, load_workspace
@@ -66,48 +63,6 @@ def manifest(
     }
 
 
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _render_company(context: CompanyContext, lang: str, target: Path, assets: tuple[Path, ...]) -> int:
-    """Render one company report (run in a worker process): returns its number of pages."""
-    return write_pdf(render("company.html", context, lang), target, assets)
-
-
-def render_companies(
-    contexts: tuple[CompanyContext, ...],
-    lang: str,
-    folder: Path,
-    assets: tuple[Path, ...] = (),
-    jobs: int | None = None,
-    step: Step | None = None,
-) -> dict[str, int]:
-    """Write `folder/<company>.pdf` for every context, `jobs` at a time; returns the pages of each."""
-    say = step or (lambda _message: None)
-    folder.mkdir(parents=True, exist_ok=True)
-    workers = max(1, min(jobs or default_jobs(), len(contexts)))
-    pages: dict[str, int] = {}
-    if workers == 1:
-        for done, context in enumerate(contexts, 1):
-            say(f"rendering company reports {done}/{len(contexts)}")
-            pages[context.company] = _render_company(context, lang, folder / f"{context.company}.pdf", assets)
-        return pages
-    # Spawned (not forked) workers: forking a process that runs polars' thread pool can deadlock.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {
-            pool.submit(_render_company, c, lang, folder / f"{c.company}.pdf", assets): c.company for c in contexts
-        }
-        for done, future in enumerate(as_completed(futures), 1):
-            pages[futures[future]] = future.result()
-            say(f"rendering company reports {done}/{len(contexts)} ({workers} at a time)")
-    return pages
-
-
 def run(
     root: Path,
     period: Period,
@@ -116,11 +71,18 @@ def run(
     step: Step | None = None,
     jobs: int | None = None,
 ) -> RunResult:
-    """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`."""
+    """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
+    rendered at a time (default: the machine's cores)."""
+    with renderer(jobs) as pdfs:
+        return _run(root, period, out, lang, step, pdfs)
+
+
+def _run(root: Path, period: Period, out: Path, lang: str | None, step: Step | None, pdfs: Renderer) -> RunResult:
     say = step or (lambda _message: None)
     say("reading the workspace")
     ws, _ = load_workspace(root, strict=True, progress=lambda name: log.debug("reading %s", name))
     assert ws is not None
+    pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
     lang = lang or ws.settings.report.lang
     say("scoring")
     scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
@@ -146,12 +108,10 @@ def run(
         write_csv(posts_table(classified, period, timezone), folder / "posts.csv")
         write_workbook(scores, folder / "ranking.xlsx", lang, period)
         files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
-        say("rendering the leaderboard")
-        html = render("leaderboard.html", leaderboard_context(data, lang), lang)
-        write_pdf(html, folder / "leaderboard.pdf", assets)
-        files.append("leaderboard.pdf")
         contexts = company_contexts(data, lang)
-        render_companies(contexts, lang, folder / "companies", assets, jobs, say)
+        leaderboard = leaderboard_document(leaderboard_context(data, lang), folder / "leaderboard.pdf")
+        pdfs.render([leaderboard, *company_documents(contexts, folder / "companies")], lang, assets, say)
+        files.append("leaderboard.pdf")
         reports = [f"companies/{c.company}.pdf" for c in contexts]
         outputs = [*files, *reports, "manifest.json"]
         write_json(manifest(ws, period, lang, scores, outputs, extra_inputs), folder / "manifest.json")
