@@ -141,7 +141,7 @@ def test_a_later_failure_leaves_no_partial_output(tmp_path: Path, monkeypatch: p
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ranking.run, "write_pdf", broken)
+    monkeypatch.setattr(ranking.run, "write_json", broken)  # the last write of a run, after the PDFs
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["run", "-w", str(small(tmp_path)), "-p", "2021-10", "-o", str(out), "-q"])
     assert result.exit_code != 0

@@ -135,7 +135,7 @@ def test_a_new_run_of_the_month_keeps_the_ledger_and_the_outbox(tmp_path: Path, 
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ranking.run, "write_pdf", broken)
+    monkeypatch.setattr(ranking.run, "write_json", broken)  # the last write of a run, after the PDFs
     assert CliRunner().invoke(cli, args).exit_code != 0
     assert (folder / "deliveries.jsonl").read_text() == '{"state": "sent"}\n'
     assert sorted(p.name for p in out.iterdir()) == ["2021-10"]
