@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +25,7 @@ from ranking.outputs.tables import posts_table
 from ranking.outputs.workbook import write_workbook
 from ranking.period import Period, Scope, window
 from ranking.render.pool import Renderer, company_documents, leaderboard_document, renderer
-from ranking.report.company import company_contexts
+from ranking.report.company import iter_company_contexts, report_sizes
 from ranking.report.data import ReportData, report_data
 from ranking.report.leaderboard import leaderboard_context
 from ranking.score.ranks import ScopeScores, score, table
@@ -98,11 +99,16 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         write_csv(posts_table(data.posts["ytd"], ws.settings.scoring.timezone), folder / "posts.csv")
         write_workbook(data.scores, folder / "ranking.xlsx", lang, period)
         files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
-        contexts = company_contexts(data.report, lang)
+        # The leaderboard first, then the company reports largest first, each context built as a worker frees up:
+        # the workers start on the leaderboard while the company contexts are still being built.
         leaderboard = leaderboard_document(leaderboard_context(data.report, lang), folder / "leaderboard.pdf")
-        pdfs.render([leaderboard, *company_documents(contexts, folder / "companies")], lang, assets, say)
+        sizes = report_sizes(data.report)
+        ranked = data.report.teams["ytd"].get_column("company").to_list()
+        largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
+        reports_ = company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
+        pdfs.render(chain([leaderboard], reports_), lang, assets, say, ordered=True, total=len(ranked) + 1)
         files.append("leaderboard.pdf")
-        reports = [f"companies/{c.company}.pdf" for c in contexts]
+        reports = [f"companies/{c}.pdf" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
         write_json(manifest(ws, period, lang, data.scores, outputs, extra_inputs), folder / "manifest.json")
     return RunResult(out / str(period), ws, data.scores, (*files, "companies/", "manifest.json"))
