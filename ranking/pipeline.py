@@ -20,8 +20,8 @@ from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
-from ranking.outputs.staging import staged_directory, write_csv, write_json
-from ranking.outputs.tables import posts_table
+from ranking.outputs.staging import sink_csv, staged_directory, write_csv, write_json
+from ranking.outputs.tables import posts_query
 from ranking.outputs.workbook import write_workbook
 from ranking.period import Period, Scope, window
 from ranking.render.pool import Renderer, company_documents, leaderboard_document, renderer
@@ -96,7 +96,7 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         say("writing tables")
         write_csv(data.executives, folder / "executives.csv")
         write_csv(data.companies, folder / "companies.csv")
-        write_csv(posts_table(data.posts["ytd"], ws.settings.scoring.timezone), folder / "posts.csv")
+        sink_csv(posts_query(data.posts["ytd"], ws.settings.scoring.timezone), folder / "posts.csv")
         write_workbook(data.scores, folder / "ranking.xlsx", lang, period)
         files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
         # The leaderboard first, then the company reports largest first, each context built as a worker frees up:
