@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import polars as pl
 
@@ -157,9 +157,7 @@ def peer_positions(position: int, teams: int, leaders: int, neighbours: int) -> 
 
 def _peer_charts(scope: Scope, frame: pl.DataFrame, leaders: int, neighbours: int) -> Callable[[str], PeerChart]:
     """The peers chart of any company in one scope: the ranking is read once, each chart takes a few rows of it."""
-    ranked = [
-        Peer(r["rank"], r["name"], r["team_score"], r["index"], False, False) for r in frame.iter_rows(named=True)
-    ]
+    ranked = frame.select("rank", "name", "team_score", "index").rows()
     position = {c: i for i, c in enumerate(frame.get_column("company").to_list())}
     means = frame.select(pl.col("team_score", "index").mean().fill_null(0.0)).row(0)
     average = SectorAverage(frame.height, float(means[0]), float(means[1]))
@@ -167,10 +165,11 @@ def _peer_charts(scope: Scope, frame: pl.DataFrame, leaders: int, neighbours: in
     def chart(company: str) -> PeerChart:
         at = position[company]
         chosen = peer_positions(at, len(ranked), leaders, neighbours)
-        peers = tuple(
-            replace(ranked[i], own=i == at, gap=i > (chosen[k - 1] + 1 if k else 0)) for k, i in enumerate(chosen)
-        )
-        return PeerChart(scope, peers, average)
+        peers = []
+        for k, i in enumerate(chosen):
+            rank, name, team_score, index = ranked[i]
+            peers.append(Peer(rank, name, team_score, index, own=i == at, gap=i > (chosen[k - 1] + 1 if k else 0)))
+        return PeerChart(scope, tuple(peers), average)
 
     return chart
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 
 import polars as pl
 
 from ranking.report.data import ReportData
-from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality, rows
+from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality
+
+PERSON_FIELDS = [f.name for f in fields(PersonIssue)]
 
 
 def _issues(data: ReportData) -> pl.DataFrame:
@@ -24,22 +27,21 @@ def _issues(data: ReportData) -> pl.DataFrame:
     )
 
 
-def _quality(data: ReportData, frame: pl.DataFrame, exports: list[int] | None) -> Quality:
-    """The page from the issues of its executives and the indexes of its export files (None: all, with every
-    warning of the loaders)."""
-    absent = tuple(
-        Absent(r["company_name"], tuple(r["name"]))
-        for r in frame.filter(pl.col("no_data"))
-        .group_by("company_name", maintain_order=True)
-        .agg(pl.col("name"))
-        .iter_rows(named=True)
-    )
+def _quality(data: ReportData, issues: list[dict], exports: list[int] | None) -> Quality:
+    """The page from the issue rows of its executives (in `_issues` order) and the indexes of its export files
+    (None: all, with every warning of the loaders). Plain Python over a few rows: a company's page is built
+    without any query."""
+    absent: dict[str, list[str]] = {}
+    for r in issues:
+        if r["no_data"]:
+            absent.setdefault(r["company_name"], []).append(r["name"])
+    people = tuple(PersonIssue(**{n: r[n] for n in PERSON_FIELDS}) for r in issues if not r["no_data"])
     files = data.exports if exports is None else [data.exports[i] for i in exports]
     lines = tuple(ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes) for e in files)
     warnings = (
         data.warnings if exports is None else tuple(w for e in lines for w in (f"{e.shown}: {n}" for n in e.notes))
     )
-    return Quality(absent, rows(PersonIssue, frame.filter(~pl.col("no_data"))), lines, warnings)
+    return Quality(tuple(Absent(c, tuple(names)) for c, names in absent.items()), people, lines, warnings)
 
 
 def quality(data: ReportData, people: set[str] | None = None) -> Quality:
@@ -47,16 +49,17 @@ def quality(data: ReportData, people: set[str] | None = None) -> Quality:
     executives (a company report: its executives and the files holding their posts)."""
     frame = _issues(data)
     if people is None:
-        return _quality(data, frame, None)
+        return _quality(data, frame.to_dicts(), None)
     holding = [i for i, e in enumerate(data.exports) if e.executives & people]
-    return _quality(data, frame.filter(pl.col("executive_id").is_in(list(people))), holding)
+    return _quality(data, frame.filter(pl.col("executive_id").is_in(list(people))).to_dicts(), holding)
 
 
 def quality_by_company(data: ReportData, members: Mapping[str, list[str]]) -> dict[str, Quality]:
     """The appendix of every company report at once, from `members` (company -> its executives): one pass over
     the issues and the export files, however many companies."""
-    frame = _issues(data)
-    parts = {key[0]: part for key, part in frame.partition_by("company", as_dict=True).items()}
+    parts: dict[str, list[dict]] = {}
+    for r in _issues(data).iter_rows(named=True):
+        parts.setdefault(r["company"], []).append(r)
     files_of: dict[str, set[int]] = {}
     for i, export in enumerate(data.exports):
         for executive in export.executives:
@@ -64,5 +67,5 @@ def quality_by_company(data: ReportData, members: Mapping[str, list[str]]) -> di
     out = {}
     for company, people in members.items():
         holding = sorted(set().union(*(files_of.get(p, set()) for p in people)))
-        out[company] = _quality(data, parts.get(company, frame.clear()), holding)
+        out[company] = _quality(data, parts.get(company, []), holding)
     return out
