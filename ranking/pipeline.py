@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +23,7 @@ from ranking.outputs.staging import sink_csv, staged_directory, write_csv, write
 from ranking.outputs.tables import posts_query
 from ranking.outputs.workbook import write_workbook
 from ranking.period import Period, Scope, window
-from ranking.render.pool import Renderer, company_documents, leaderboard_document, renderer
+from ranking.render.pool import Document, Renderer, company_documents, leaderboard_document, renderer
 from ranking.report.company import iter_company_contexts, report_sizes
 from ranking.report.data import ReportData, report_data
 from ranking.report.leaderboard import leaderboard_context
@@ -80,6 +79,14 @@ class RunResult:
     files: tuple[str, ...]
 
 
+def write_tables(data: RunData, folder: Path, lang: str) -> None:
+    """executives.csv, companies.csv, posts.csv (a streaming query) and ranking.xlsx into `folder`."""
+    write_csv(data.executives, folder / "executives.csv")
+    write_csv(data.companies, folder / "companies.csv")
+    sink_csv(posts_query(data.posts["ytd"], data.workspace.settings.scoring.timezone), folder / "posts.csv")
+    write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period)
+
+
 def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None) -> RunResult:
     """Write every output of `data` into `out/YYYY-MM/`, which appears whole or not at all (the delivery ledger
     of an earlier run of the month is kept)."""
@@ -93,20 +100,22 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         extra_inputs.append(InputFile(str(ws.root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
     with staged_directory(out / str(period), keep=KEPT_ACROSS_RUNS) as folder:
-        say("writing tables")
-        write_csv(data.executives, folder / "executives.csv")
-        write_csv(data.companies, folder / "companies.csv")
-        sink_csv(posts_query(data.posts["ytd"], ws.settings.scoring.timezone), folder / "posts.csv")
-        write_workbook(data.scores, folder / "ranking.xlsx", lang, period)
-        files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
-        # The leaderboard first, then the company reports largest first, each context built as a worker frees up:
-        # the workers start on the leaderboard while the company contexts are still being built.
-        leaderboard = leaderboard_document(leaderboard_context(data.report, lang), folder / "leaderboard.pdf")
-        sizes = report_sizes(data.report)
+        tables = ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
         ranked = data.report.teams["ytd"].get_column("company").to_list()
-        largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
-        reports_ = company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
-        pdfs.render(chain([leaderboard], reports_), lang, assets, say, ordered=True, total=len(ranked) + 1)
+
+        def documents() -> Iterator[Document]:
+            """The leaderboard first; then, while a worker renders it, the tables; then the company reports,
+            largest first, each context built when the pool has room for it (the render loop asks for the next
+            document only once the previous ones are submitted)."""
+            yield leaderboard_document(leaderboard_context(data.report, lang), folder / "leaderboard.pdf")
+            say("writing tables")
+            write_tables(data, folder, lang)
+            sizes = report_sizes(data.report)
+            largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
+            yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
+
+        pdfs.render(documents(), lang, assets, say, ordered=True, total=len(ranked) + 1)
+        files += tables
         files.append("leaderboard.pdf")
         reports = [f"companies/{c}.pdf" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
