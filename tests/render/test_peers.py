@@ -3,6 +3,7 @@ length does not depend on the number of companies."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import given
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from ranking.render.environment import render
 from ranking.render.pdf import write_pdf
+from ranking.render.pool import Document, company_documents, renderer
 from ranking.report.company import iter_company_contexts, peer_positions
 from tests.conftest import computed
 from tests.workspaces import person, post, workspace
@@ -68,3 +70,21 @@ def test_the_first_and_the_last_teams_see_the_leaders_and_their_neighbours(tmp_p
     assert [p.gap for p in last.peers.ytd.peers] == [False] * 5 + [True, False, False]
     scores = data.teams["ytd"].get_column("team_score")
     assert last.peers.ytd.average.team_score == scores.mean()
+
+
+def test_the_pool_takes_a_stream_of_documents_a_few_at_a_time(tmp_path: Path) -> None:
+    data = computed(sector(tmp_path / "ws", 8)).report
+    made: list[Path] = []
+    done_when_asked: list[int] = []
+
+    def documents() -> Iterator[Document]:
+        for document in company_documents(iter_company_contexts(data, "en"), tmp_path / "out"):
+            done_when_asked.append(sum(p.exists() for p in made))
+            made.append(document.target)
+            yield document
+
+    with renderer(2) as pdfs:
+        pages = pdfs.render(documents(), "en", ordered=True, total=8)
+    assert sorted(pages) == sorted(made) and all(p.exists() and pages[p] > 0 for p in made)
+    # at most 2 × jobs documents handed out and not finished: the stream is never read ahead of the workers
+    assert all(done >= asked - 4 + 1 for asked, done in enumerate(done_when_asked) if asked >= 4)
