@@ -15,6 +15,7 @@ from ranking.content import classify, posts_table, with_tone_shares
 from ranking.documents import company_contexts, leaderboard_context
 from ranking.excel import write_workbook
 from ranking.ledger import KEPT_ACROSS_RUNS
+from ranking.monthly import month_warnings
 from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.parallel import Renderer, company_documents, leaderboard_document, renderer
 from ranking.report_data import report_data
@@ -34,6 +35,7 @@ class RunResult:
     workspace: Workspace
     scores: dict[str, ScopeScores]
     files: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # what the terminal must say (executives without any post of the month)
 
 
 def manifest(
@@ -43,6 +45,7 @@ def manifest(
     scores: dict[str, ScopeScores],
     files: list[str],
     extra_inputs: Iterable[InputFile] = (),
+    extra_warnings: Iterable[str] = (),
 ) -> dict:
     """The run's manifest: version, settings used, input files with sha256, counts, warnings."""
     return {
@@ -58,7 +61,7 @@ def manifest(
             "posts_in_ytd": int(scores["ytd"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
             "posts_in_month": int(scores["month"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
         },
-        "warnings": ws.warnings,
+        "warnings": [*ws.warnings, *extra_warnings],
         "outputs": files,
     }
 
@@ -70,14 +73,20 @@ def run(
     lang: str | None = None,
     step: Step | None = None,
     jobs: int | None = None,
+    check_month: bool = False,
 ) -> RunResult:
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
-    rendered at a time (default: the machine's cores)."""
+    rendered at a time (default: the machine's cores).
+
+    With `check_month` (the monthly job, whose period was not given), a month without any post is an InputError
+    and each executive without a post of the month a warning of the result and the manifest."""
     with renderer(jobs) as pdfs:
-        return _run(root, period, out, lang, step, pdfs)
+        return _run(root, period, out, lang, step, pdfs, check_month)
 
 
-def _run(root: Path, period: Period, out: Path, lang: str | None, step: Step | None, pdfs: Renderer) -> RunResult:
+def _run(
+    root: Path, period: Period, out: Path, lang: str | None, step: Step | None, pdfs: Renderer, check_month: bool
+) -> RunResult:
     say = step or (lambda _message: None)
     say("reading the workspace")
     ws, _ = load_workspace(root, strict=True, progress=lambda name: log.debug("reading %s", name))
@@ -86,6 +95,7 @@ def _run(root: Path, period: Period, out: Path, lang: str | None, step: Step | N
     lang = lang or ws.settings.report.lang
     say("scoring")
     scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
+    notes = month_warnings(root, scores["month"], period) if check_month else []
     say("reading the posts")
     classified = classify(ws.posts, ws.companies, ws.roster, ws.settings)
     timezone = ws.settings.scoring.timezone
@@ -114,5 +124,5 @@ def _run(root: Path, period: Period, out: Path, lang: str | None, step: Step | N
         files.append("leaderboard.pdf")
         reports = [f"companies/{c.company}.pdf" for c in contexts]
         outputs = [*files, *reports, "manifest.json"]
-        write_json(manifest(ws, period, lang, scores, outputs, extra_inputs), folder / "manifest.json")
-    return RunResult(out / str(period), ws, scores, (*files, "companies/", "manifest.json"))
+        write_json(manifest(ws, period, lang, scores, outputs, extra_inputs, notes), folder / "manifest.json")
+    return RunResult(out / str(period), ws, scores, (*files, "companies/", "manifest.json"), tuple(notes))
