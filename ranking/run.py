@@ -20,6 +20,7 @@ from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.parallel import Renderer, company_documents, leaderboard_document, renderer
 from ranking.report_data import report_data
 from ranking.scoring import Period, ScopeScores, score, table
+from ranking.web import write_leaderboard_page
 from ranking.workspace import InputFile, Workspace, load_workspace
 
 log = logging.getLogger(__name__)
@@ -119,9 +120,12 @@ def _run(
         write_workbook(scores, folder / "ranking.xlsx", lang, period)
         files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
         contexts = company_contexts(data, lang)
-        leaderboard = leaderboard_document(leaderboard_context(data, lang), folder / "leaderboard.pdf")
+        board = leaderboard_context(data, lang)
+        leaderboard = leaderboard_document(board, folder / "leaderboard.pdf")
         pdfs.render([leaderboard, *company_documents(contexts, folder / "companies")], lang, assets, say)
-        files.append("leaderboard.pdf")
+        say("writing the web page")
+        write_leaderboard_page(board, folder / "leaderboard.html", data.logo)
+        files += ["leaderboard.pdf", "leaderboard.html"]
         reports = [f"companies/{c.company}.pdf" for c in contexts]
         outputs = [*files, *reports, "manifest.json"]
         write_json(manifest(ws, period, lang, scores, outputs, extra_inputs, notes), folder / "manifest.json")
