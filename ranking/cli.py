@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ranking.errors import InputError, RankingError, UsageError
+from ranking.interrupt import Interrupted
 from ranking.scoring import Period
 from ranking.settings import LANGS
 
@@ -67,12 +69,25 @@ def domain_errors() -> Iterator[None]:
     """Turn the library's errors into click's: bad input exits 1, misuse exits 2."""
     try:
         yield
+    except Interrupted as exc:
+        click.echo(f"Error: interrupted by {exc}: stopped, nothing of this run was published", err=True)
+        sys.exit(exc.exit_code)
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except RankingError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a file system's refusal not caught nearer: still one line, naming the file
+        raise click.ClickException(os_error(exc)) from None
+    except RecursionError:
+        raise click.ClickException("input nested too deeply to be read") from None
+
+
+def os_error(exc: OSError) -> str:
+    """`<file>: <reason>` for an OSError, as the one line the CLI prints."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 @contextmanager

@@ -20,6 +20,7 @@ import polars as pl
 
 from ranking.errors import InputError, Problem, UsageError
 from ranking.i18n import Translator
+from ranking.interrupt import interruptible
 from ranking.ledger import LEDGER, OUTBOX, DeliveryError, Key, Ledger, attachments_digest
 from ranking.mailer import Mailer, Permanent, Unknown
 from ranking.message import (
@@ -32,6 +33,7 @@ from ranking.message import (
     recipients,
 )
 from ranking.outputs import staged_directory
+from ranking.publish import month_lock
 from ranking.scoring import Period
 from ranking.settings import Settings, Smtp, load_settings
 from ranking.workspace import load_companies
@@ -135,8 +137,24 @@ def send(
     """Send the month's reports of the run `out/YYYY-MM/` to every comms director of the workspace at `root`.
 
     Bad input (companies.csv, a missing PDF) raises InputError before anything is sent; SMTP settings, TLS,
-    authentication and an unreachable server raise DeliveryError or end the run with `aborted` set.
+    authentication and an unreachable server raise DeliveryError or end the run with `aborted` set. The month's
+    folder is locked for the whole time (ranking.publish): a `ranking run` cannot replace it meanwhile.
     """
+    with interruptible(), month_lock(out / str(period)):
+        return _send(root, period, out, only, dry_run, resend, lang, environ, step)
+
+
+def _send(
+    root: Path,
+    period: Period,
+    out: Path,
+    only: tuple[str, ...],
+    dry_run: bool,
+    resend: bool,
+    lang: str | None,
+    environ: Mapping[str, str] | None,
+    step: Callable[[str], None] | None,
+) -> SendResult:
     environ = os.environ if environ is None else environ
     say = step or (lambda _text: None)
     settings = load_settings(root / "ranking.toml")

@@ -14,9 +14,11 @@ from ranking import __version__
 from ranking.content import classify, posts_table, with_tone_shares
 from ranking.documents import company_contexts, leaderboard_context
 from ranking.excel import write_workbook
+from ranking.interrupt import interruptible
 from ranking.ledger import KEPT_ACROSS_RUNS
 from ranking.outputs import staged_directory, write_csv, write_json
 from ranking.parallel import Renderer, company_documents, leaderboard_document, renderer
+from ranking.publish import month_lock
 from ranking.report_data import report_data
 from ranking.scoring import Period, ScopeScores, score, table
 from ranking.workspace import InputFile, Workspace, load_workspace
@@ -73,7 +75,7 @@ def run(
 ) -> RunResult:
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
     rendered at a time (default: the machine's cores)."""
-    with renderer(jobs) as pdfs:
+    with interruptible(), month_lock(out / str(period)), renderer(jobs) as pdfs:
         return _run(root, period, out, lang, step, pdfs)
 
 
@@ -96,7 +98,7 @@ def _run(root: Path, period: Period, out: Path, lang: str | None, step: Step | N
         digest = hashlib.sha256(data.logo.read_bytes()).hexdigest()
         extra_inputs.append(InputFile(str(root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
-    with staged_directory(out / str(period), keep=KEPT_ACROSS_RUNS) as folder:
+    with staged_directory(out / str(period), KEPT_ACROSS_RUNS, before_removal=pdfs.abort) as folder:
         say("writing tables")
         # The tone shares are an extension of the contract's tables: appended after its columns.
         executives = with_tone_shares(table(scores, "executives"), classified, period, timezone, "executive_id")
