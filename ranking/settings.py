@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import types
@@ -24,6 +25,11 @@ SOURCE_FIELDS = (
 )  # fmt: skip
 SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+#: The largest weight: three counts (each below 2^53) times it must fit the 64-bit integer of one post's influence
+#: (their sums are then checked by ranking.overflow).
+MAX_WEIGHT = 100
 
 
 @dataclass(frozen=True)
@@ -253,8 +259,11 @@ def _validate(settings: Settings) -> None:
     if settings.report.lang not in LANGS:
         raise ValueError(f"report.lang must be one of {', '.join(LANGS)}, not {settings.report.lang!r}")
     for name in ("reactions", "comments", "shares", "engagements"):
-        if getattr(settings.scoring, name) < 0:
+        weight = getattr(settings.scoring, name)
+        if weight < 0:
             raise ValueError(f"scoring.{name} must not be negative")
+        if not math.isfinite(weight) or weight > MAX_WEIGHT:  # nan too: a sum with it is no ranking
+            raise ValueError(f"scoring.{name} must be a number from 0 to {MAX_WEIGHT:,}, not {weight!r}")
     for name in ("top_executives", "top_teams", "top_ceos"):
         if getattr(settings.report, name) < 1:
             raise ValueError(f"report.{name} must be at least 1")
@@ -272,7 +281,8 @@ def _validate(settings: Settings) -> None:
 
 def _validate_content(settings: Settings) -> None:
     """Keywords and names must be matchable: not blank, `*` only at the end of a word, domains with a dot."""
-    from ranking.content import keyword_problem, normalise_domain
+    from ranking.content import keyword_pattern, keyword_problem, normalise_domain
+    from ranking.patterns import check_patterns
 
     for topic, keywords in settings.topics.items():
         if not topic.strip():
@@ -282,6 +292,8 @@ def _validate_content(settings: Settings) -> None:
         for i, keyword in enumerate(keywords):
             if reason := keyword_problem(keyword):
                 raise ValueError(f"topics.{topic}[{i}]: {reason}")
+        if reason := check_patterns([keyword_pattern(k) for k in keywords]):
+            raise ValueError(f"topics.{topic}: {reason}")
     for i, term in enumerate(settings.compliance.watchlist):
         if reason := keyword_problem(term):
             raise ValueError(f"compliance.watchlist[{i}]: {reason}")

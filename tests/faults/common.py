@@ -92,3 +92,32 @@ def demo_month(demo_published: Path, tmp_path: Path) -> Month:
     out = tmp_path / "out"
     shutil.copytree(demo_published, out)
     return Month(REPO / "fixtures" / "demo", out)
+
+
+def small_workspace(root: Path, toml: str | None = None) -> Path:
+    """Two executives of two companies, a few posts of October 2021 in exports/posts.csv."""
+    people = [person("ana", "acme", ceo=True), person("bob", "beta", ceo=True)]
+    posts = [post("1", "ana", "2021-10-05T10:00:00Z", reactions=10), post("2", "bob", "2021-10-06T10:00:00Z", 3)]
+    return workspace(root, people, posts, toml=toml)
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    """Run the CLI; returns its exit status and output (stdout and stderr), failing on any traceback."""
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"a traceback instead of an error line: {result.output}") from result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def one_error(*args: str | Path, status: int = 1) -> str:
+    """Run the CLI, expecting it to fail with `status` and exactly one line, `Error: …`; returns that line."""
+    code, output = invoke(*args)
+    lines = output.strip().splitlines()
+    assert code == status, output
+    assert len(lines) == 1 and lines[0].startswith("Error: "), output
+    return lines[0]
+
+
+def run_args(root: Path, out: Path, period: str = "2021-10") -> list[str | Path]:
+    return ["run", "-w", root, "-p", period, "-o", out, "-q", "--jobs", "1"]
