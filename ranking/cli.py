@@ -11,13 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ranking.errors import InputError, RankingError, UsageError
 from ranking.interrupt import Interrupted
 from ranking.scoring import Period
 from ranking.settings import LANGS
+from ranking.textsafe import for_terminal
 
 if TYPE_CHECKING:
     from ranking.deliver import SendResult
@@ -152,7 +155,7 @@ def run(
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("starting", total=None)
         result = run_ranking(
-            workspace, period, out, lang, step=lambda text: bar.update(task, description=text), jobs=jobs
+            workspace, period, out, lang, step=lambda text: bar.update(task, description=escape(text)), jobs=jobs
         )
     if quiet:
         if send_after:
@@ -164,7 +167,8 @@ def run(
     for column, justify in (("rank", "right"), ("name", "left"), ("team_score", "right"), ("index", "right")):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in teams.iter_rows(named=True):
-        summary.add_row(str(row["rank"]), row["name"], f"{row['team_score']:,}", f"{row['index']:.1f}")
+        name = Text(for_terminal(row["name"]))  # a name is data: `[/]` in it is no markup
+        summary.add_row(str(row["rank"]), name, f"{row['team_score']:,}", f"{row['index']:.1f}")
     console.print(summary)
     click.echo(f"Wrote {result.folder}/ ({', '.join(result.files)})")
     if send_after:
@@ -287,7 +291,7 @@ def _send(
             dry_run=dry_run,
             resend=resend,
             lang=lang,
-            step=lambda text: bar.update(task, description=text),
+            step=lambda text: bar.update(task, description=escape(text)),
         )
     if result.without_address:
         click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)
@@ -303,11 +307,12 @@ def _send(
 
 
 def _send_summary(result: SendResult, dry_run: bool) -> None:
-    table = Table(title=f"Deliveries of {result.folder}", title_justify="left")
+    table = Table(title=Text(f"Deliveries of {result.folder}"), title_justify="left")
     for column in ("company", "recipient", "state", "detail"):
         table.add_column(column, overflow="fold")
     for o in result.outcomes:
-        table.add_row(o.company, o.recipient, o.state, o.detail)
+        # third-party text (addresses, the server's replies) as Text: never read as rich markup
+        table.add_row(*(Text(for_terminal(v)) for v in (o.company, o.recipient, o.state, o.detail)))
     Console().print(table)
     counts: dict[str, int] = {}
     for o in result.outcomes:

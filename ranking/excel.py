@@ -15,6 +15,7 @@ import xlsxwriter
 from ranking.i18n import Translator
 from ranking.outputs import FORMULA_START
 from ranking.scoring import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, Period, ScopeScores
+from ranking.textsafe import without_controls
 
 #: Number formats by column (others: text, or whole numbers with thousands separators).
 FORMATS = {
@@ -77,6 +78,7 @@ def write_workbook(scores: dict[str, ScopeScores], target: Path, lang: str, peri
                 elif value is None:
                     sheet.write_blank(row, col, None)
                 elif dtype == pl.String:
+                    value = without_controls(value)  # NUL and the like: no cell can hold them
                     sheet.write_string(row, col, value, quoted if is_risky(value) else text)
                 elif dtype == pl.Boolean:
                     sheet.write_boolean(row, col, value)

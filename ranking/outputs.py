@@ -14,16 +14,19 @@ from typing import Any
 import polars as pl
 
 from ranking.publish import OutputError, clean_stale, made_parents, publish, remove_empty
+from ranking.textsafe import CONTROLS_PATTERN
 
 #: A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix with `'` every text cell a spreadsheet would read as a formula (third-party names are data)."""
+    """Prefix with `'` every text cell a spreadsheet would read as a formula (third-party names are data), and
+    drop the control characters (NUL...) no cell can hold."""
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     risky = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START) + "]"
-    return frame.with_columns(
+    clean = frame.with_columns([pl.col(c).str.replace_all(CONTROLS_PATTERN, "") for c in texts])
+    return clean.with_columns(
         [
             pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
             for c in texts

@@ -13,6 +13,7 @@ import polars as pl
 from ranking import __version__
 from ranking.content import classify, posts_table, with_tone_shares
 from ranking.documents import company_contexts, leaderboard_context
+from ranking.errors import UsageError
 from ranking.excel import write_workbook
 from ranking.interrupt import interruptible
 from ranking.ledger import KEPT_ACROSS_RUNS
@@ -52,7 +53,7 @@ def manifest(
         "period": str(period),
         "lang": lang,
         "settings": ws.settings.as_dict(),
-        "inputs": [vars(i) for i in [*ws.inputs, *extra_inputs]],
+        "inputs": [i.entry() for i in [*ws.inputs, *extra_inputs]],
         "counts": {
             "executives": ws.roster.height,
             "companies": ws.companies.height,
@@ -75,6 +76,9 @@ def run(
 ) -> RunResult:
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
     rendered at a time (default: the machine's cores)."""
+    exports = (root / "exports").resolve()
+    if out.resolve().is_relative_to(exports):
+        raise UsageError(f"--out {out}: inside the workspace's exports/, where every later run would read it")
     with interruptible(), month_lock(out / str(period)), renderer(jobs) as pdfs:
         return _run(root, period, out, lang, step, pdfs)
 

@@ -153,6 +153,13 @@ def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) ->
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """`[inputs]`: how the workspace's files are found."""
+
+    allow_links_outside: bool = False  # follow symbolic links that lead out of the workspace (refused by default)
+
+
+@dataclass(frozen=True)
 class Source:
     """A scraper or listening export whose columns carry other names than the contract's (`[[sources]]`)."""
 
@@ -175,6 +182,7 @@ class Settings:
     compliance: Compliance = field(default_factory=Compliance)
     smtp: Smtp = field(default_factory=Smtp)
     sources: tuple[Source, ...] = ()
+    inputs: Inputs = field(default_factory=Inputs)
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -333,6 +341,8 @@ def load_settings(path: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError.one(path, "not UTF-8 text") from None
+    except OSError as exc:  # a folder, unreadable
+        raise InputError.one(path, f"cannot be read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         line = int(found.group(1)) if found else None

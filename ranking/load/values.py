@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 MAX_PROBLEMS_PER_CHECK = 20
 
 #: Instants with an offset or a Z: converted to UTC.
-_ZONED = ("%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%d %H:%M%#z", "%Y-%m-%d %H:%M %#z")
+_ZONED = (
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",  # ISO 8601 allows the seconds out: 2021-10-05T10:00Z
+    "%Y-%m-%d %H:%M%#z",
+    "%Y-%m-%d %H:%M %#z",
+)
 #: Instants without an offset: taken as UTC (exports write UTC unless they say otherwise).
 _NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 #: Dates without a time: local midnight in the workspace's time zone.
