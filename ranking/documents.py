@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import polars as pl
 
 from ranking.content_report import BoardContent, CompanyContent, board_content, company_content
+from ranking.inventory_summary import FormatCount, format_counts
 from ranking.report_data import ReportData
 from ranking.scoring import movers
 
@@ -153,8 +154,9 @@ class Absent:
 class Quality:
     absent: tuple[Absent, ...]  # executives without any data, by company
     people: tuple[PersonIssue, ...]  # executives with posts whose counts are missing or partial
-    exports: tuple[ExportLine, ...]
+    exports: tuple[ExportLine, ...]  # the files with flags or notes only (every file is in the manifest)
     warnings: tuple[str, ...]
+    formats: tuple[FormatCount, ...] = ()  # the files read, counted by format
 
 
 @dataclass(frozen=True)
@@ -328,15 +330,18 @@ def _quality(data: ReportData, people: set[str] | None = None) -> Quality:
         .agg(pl.col("name"))
         .iter_rows(named=True)
     )
-    exports = tuple(
+    read = tuple(
         ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes)
         for e in data.exports
         if people is None or e.executives & people
     )
+    # A summary, not the inventory: 10,000 files made a 250-page leaderboard (the manifest lists them all).
+    exports = tuple(e for e in read if e.flags or e.notes)
     warnings = (
         data.warnings if people is None else tuple(w for e in exports for w in (f"{e.shown}: {n}" for n in e.notes))
     )
-    return Quality(absent, rows(PersonIssue, frame.filter(~pl.col("no_data"))), exports, warnings)
+    people_rows = rows(PersonIssue, frame.filter(~pl.col("no_data")))
+    return Quality(absent, people_rows, exports, warnings, format_counts(read))
 
 
 def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:

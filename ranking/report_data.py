@@ -12,6 +12,7 @@ import polars as pl
 from ranking.content import classify
 from ranking.content_report import ContentFacts, content_facts
 from ranking.errors import InputError
+from ranking.inventory_summary import relative_name, relative_names
 from ranking.scoring import (
     Period,
     ScopeScores,
@@ -135,7 +136,8 @@ def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
         people = frozenset(e.posts.get_column("executive_id").drop_nulls().unique().to_list())
         # In UTC: a date read from a file name is stored as the end of that day in UTC.
         snapshot = e.snapshot.astimezone(UTC).date()
-        facts.append(ExportFacts(e.shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
+        shown = relative_name(ws.root, e.shown)  # public documents never show the workspace's own path
+        facts.append(ExportFacts(shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 
@@ -171,7 +173,7 @@ def report_data(
         roster=ws.roster,
         companies=ws.companies,
         posts=ws.posts.height,
-        warnings=tuple(ws.warnings),
+        warnings=tuple(relative_names(ws.root, w) for w in ws.warnings),
         logo=logo_path(ws),
         content=content_facts(classified, period, ws.settings),
     )
