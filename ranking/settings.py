@@ -14,7 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ranking.errors import InputError, Problem
+from ranking.patterns import check_patterns
 from ranking.taxonomy import DEFAULT_TOPICS
+from ranking.text import keyword_pattern, keyword_problem, normalise_domain
 
 LANGS = ("fr", "en")
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -289,9 +291,6 @@ def _validate(settings: Settings) -> None:
 
 def _validate_content(settings: Settings) -> None:
     """Keywords and names must be matchable: not blank, `*` only at the end of a word, domains with a dot."""
-    from ranking.content import keyword_pattern, keyword_problem, normalise_domain
-    from ranking.patterns import check_patterns
-
     for topic, keywords in settings.topics.items():
         if not topic.strip():
             raise ValueError("topics: a topic name must not be empty")

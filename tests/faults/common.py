@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ranking.cli import cli
-from tests.helpers import person, post, workspace, write_csv
+from tests.workspaces import person, post, workspace, write_csv
 
 REPO = Path(__file__).resolve().parents[2]
 LEDGER_LINES = '{"period": "2021-10", "state": "sent"}\n'

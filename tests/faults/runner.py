@@ -1,6 +1,6 @@
 """`python -m tests.faults.runner ARGS...`: `ranking ARGS...` with a fault injected where the environment says.
 
-FAULT_STEP names a step of publishing (see `ranking.publish.checkpoint`), FAULT_ACTION what happens there:
+FAULT_STEP names a step of publishing (see `ranking.outputs.publish.checkpoint`), FAULT_ACTION what happens there:
 `kill` (SIGKILL, no cleanup at all) or `wait:<path>` (touch `<path>.reached`, then wait for `<path>.go`).
 FAULT_NO_EXCHANGE=1 makes the file system look unable to exchange two folders (the two-rename fallback).
 FAULT_RENDER_MARK=<path>: touch <path> when the PDFs start rendering (for the interruption tests).
@@ -13,8 +13,8 @@ import signal
 import time
 from pathlib import Path
 
-import ranking.parallel
-import ranking.publish
+import ranking.outputs.publish
+import ranking.render.pool
 from ranking.cli import cli
 
 STEP = os.environ.get("FAULT_STEP", "")
@@ -32,17 +32,17 @@ def checkpoint(step: str) -> None:
         time.sleep(0.02)
 
 
-ranking.publish.checkpoint = checkpoint
+ranking.outputs.publish.checkpoint = checkpoint
 if os.environ.get("FAULT_NO_EXCHANGE"):
-    ranking.publish.exchange = lambda _a, _b: False
+    ranking.outputs.publish.exchange = lambda _a, _b: False
 if os.environ.get("FAULT_RENDER_MARK"):
-    real_render = ranking.parallel.Renderer.render
+    real_render = ranking.render.pool.Renderer.render
 
     def render(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         Path(os.environ["FAULT_RENDER_MARK"]).touch()
         return real_render(self, *args, **kwargs)
 
-    ranking.parallel.Renderer.render = render  # type: ignore[method-assign]
+    ranking.render.pool.Renderer.render = render  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     cli(prog_name="ranking")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ranking.load.tabular import LINE
 from ranking.load.values import MAX_COUNT, check_problems, count_value
 from tests.faults.common import one_error, run_args, small_workspace
-from tests.helpers import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
+from tests.workspaces import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
 
 BAD_COUNTS = {
     "10^30": ("1e30", "reactions is too large: 1e30"),

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import ranking.run
+import ranking.pipeline
 from tests.faults.common import invoke, one_error, run_args, small_workspace
-from tests.helpers import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
+from tests.workspaces import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
 
 
 @pytest.fixture
@@ -172,7 +172,7 @@ def test_markup_in_names_and_smtp_replies_is_printed_as_it_is(root: Path) -> Non
 
 def test_a_send_summary_with_markup_in_the_reply_is_printed(monkeypatch: pytest.MonkeyPatch) -> None:
     from ranking.cli import _send_summary
-    from ranking.deliver import Outcome, SendResult
+    from ranking.deliver.send import Outcome, SendResult
 
     result = SendResult(Path("out/2021-10"), (Outcome("acme", "a@acme.example", "sent", "250 ok [/] queued"),), ())
     with contextlib.redirect_stdout(None):
@@ -215,14 +215,14 @@ def test_a_read_only_out_is_one_error(root: Path) -> None:
 
 
 def test_a_full_disk_is_one_error_and_no_output(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = ranking.run.write_csv
+    real = ranking.pipeline.write_csv
 
     def full(frame, target: Path) -> None:  # type: ignore[no-untyped-def]
         if target.name == "posts.csv":
             raise OSError(errno.ENOSPC, "No space left on device", str(target))
         real(frame, target)
 
-    monkeypatch.setattr(ranking.run, "write_csv", full)
+    monkeypatch.setattr(ranking.pipeline, "write_csv", full)
     line = one_error(*run_args(root, out_of(root)))
     assert line.startswith("Error: ") and line.endswith("posts.csv: No space left on device"), line
     assert not out_of(root).exists()

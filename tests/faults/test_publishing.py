@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from ranking.cli import cli
-from ranking.publish import month_lock
+from ranking.outputs.publish import month_lock
 from tests.faults.common import LEDGER_LINES, REPO, Month
 
 STEPS_EXCHANGE = ["written", "linked", "exchanged", "published"]

@@ -15,14 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from ranking.documents import leaderboard_context
-from ranking.render import render
-from ranking.report_data import report_data
-from ranking.scoring import Period, score
+from ranking.load.workspace import load_workspace
+from ranking.period import Period
+from ranking.pipeline import compute
+from ranking.render.environment import render
+from ranking.report.leaderboard import leaderboard_context
 from ranking.textsafe import BIDI_CONTROLS, FSI, PDI, isolate, without_controls
-from ranking.workspace import load_workspace
 from tests.faults.common import invoke, run_args, small_workspace
-from tests.helpers import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
+from tests.workspaces import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
 
 RLO = "\u202e"
 
@@ -41,15 +41,8 @@ def named(root: Path, acme: str, ana: str = "Ana") -> Path:
 
 def test_an_unclosed_right_to_left_override_cannot_escape_its_field(tmp_path: Path) -> None:
     root = named(small_workspace(tmp_path / "ws"), f"Acme {RLO}evil")
-    ws, _ = load_workspace(root)
-    assert ws is not None
-    period = Period(2021, 10)
     html = render(
-        "leaderboard.html",
-        leaderboard_context(
-            report_data(ws, score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period), period), "en"
-        ),
-        "en",
+        "leaderboard.html", leaderboard_context(compute(load_workspace(root), Period(2021, 10)).report, "en"), "en"
     )
     assert RLO not in html
     assert f"{FSI}Acme evil{PDI}" in html
@@ -127,10 +120,7 @@ def test_the_data_quality_page_summarises_many_exports_the_manifest_lists_them(t
             POST_FIELDS,
             [post(f"9{i:02d}", "ana", "2021-10-07T10:00:00Z", 1)],
         )
-    ws, _ = load_workspace(root)
-    assert ws is not None
-    period = Period(2021, 10)
-    data = report_data(ws, score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period), period)
+    data = compute(load_workspace(root), Period(2021, 10)).report
     html = render("leaderboard.html", leaderboard_context(data, "en"), "en")
     assert "p00.csv" not in html and "p59.csv" not in html  # no line per file...
     assert "canonical csv" in html and ">61<" in html  # ...but the count per format
