@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ranking.errors import InputError, RankingError, UsageError
+from ranking.interrupt import Interrupted
 from ranking.period import Period
 from ranking.settings import LANGS
+from ranking.textsafe import for_terminal
 
 if TYPE_CHECKING:
     from ranking.deliver.send import SendResult
@@ -81,12 +86,25 @@ def domain_errors() -> Iterator[None]:
     """Turn the library's errors into click's: bad input exits 1, misuse exits 2."""
     try:
         yield
+    except Interrupted as exc:
+        click.echo(f"Error: interrupted by {exc}: stopped, nothing of this run was published", err=True)
+        sys.exit(exc.exit_code)
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except RankingError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a file system's refusal not caught nearer: still one line, naming the file
+        raise click.ClickException(os_error(exc)) from None
+    except RecursionError:
+        raise click.ClickException("input nested too deeply to be read") from None
+
+
+def os_error(exc: OSError) -> str:
+    """`<file>: <reason>` for an OSError, as the one line the CLI prints."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 @contextmanager
@@ -159,7 +177,7 @@ def run(
             period,
             out,
             lang,
-            step=lambda text: bar.update(task, description=text),
+            step=lambda text: bar.update(task, description=escape(text)),
             jobs=jobs,
             check_month=chosen,
         )
@@ -175,7 +193,8 @@ def run(
     for column, justify in (("rank", "right"), ("name", "left"), ("team_score", "right"), ("index", "right")):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in teams.iter_rows(named=True):
-        summary.add_row(str(row["rank"]), row["name"], f"{row['team_score']:,}", f"{row['index']:.1f}")
+        name = Text(for_terminal(row["name"]))  # a name is data: `[/]` in it is no markup
+        summary.add_row(str(row["rank"]), name, f"{row['team_score']:,}", f"{row['index']:.1f}")
     console.print(summary)
     click.echo(f"Wrote {result.folder}/ ({', '.join(result.files)})")
     if send_after:
@@ -299,7 +318,7 @@ def _send(
             dry_run=dry_run,
             resend=resend,
             lang=lang,
-            step=lambda text: bar.update(task, description=text),
+            step=lambda text: bar.update(task, description=escape(text)),
         )
     if result.without_address:
         click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)
@@ -315,11 +334,12 @@ def _send(
 
 
 def _send_summary(result: SendResult, dry_run: bool) -> None:
-    table = Table(title=f"Deliveries of {result.folder}", title_justify="left")
+    table = Table(title=Text(f"Deliveries of {result.folder}"), title_justify="left")
     for column in ("company", "recipient", "state", "detail"):
         table.add_column(column, overflow="fold")
     for o in result.outcomes:
-        table.add_row(o.company, o.recipient, o.state, o.detail)
+        # third-party text (addresses, the server's replies) as Text: never read as rich markup
+        table.add_row(*(Text(for_terminal(v)) for v in (o.company, o.recipient, o.state, o.detail)))
     Console().print(table)
     counts: dict[str, int] = {}
     for o in result.outcomes:

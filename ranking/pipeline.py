@@ -17,8 +17,11 @@ import polars as pl
 from ranking.content.classify import classify
 from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
+from ranking.errors import UsageError
+from ranking.interrupt import interruptible
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
+from ranking.outputs.publish import month_lock
 from ranking.outputs.staging import staged_directory, write_csv, write_json
 from ranking.outputs.tables import posts_table
 from ranking.outputs.workbook import write_workbook
@@ -100,7 +103,7 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         digest = hashlib.sha256(logo.read_bytes()).hexdigest()
         extra_inputs.append(InputFile(str(ws.root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
-    with staged_directory(out / str(period), keep=KEPT_ACROSS_RUNS) as folder:
+    with staged_directory(out / str(period), KEPT_ACROSS_RUNS, before_removal=pdfs.abort) as folder:
         say("writing tables")
         write_csv(data.executives, folder / "executives.csv")
         write_csv(data.companies, folder / "companies.csv")
@@ -133,7 +136,10 @@ def run(
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
     rendered at a time (default: the machine's cores); `check_month` as in `compute`."""
     say = step or (lambda _message: None)
-    with renderer(jobs) as pdfs:
+    if out.resolve().is_relative_to((root / "exports").resolve()):
+        raise UsageError(f"--out {out}: inside the workspace's exports/, where every later run would read it")
+    # One run or send at a time per month (ranking.outputs.publish); Ctrl-C and SIGTERM unwind all of it.
+    with interruptible(), month_lock(out / str(period)), renderer(jobs) as pdfs:
         say("reading the workspace")
         ws = load_workspace(root, progress=lambda name: log.debug("reading %s", name))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored

@@ -28,7 +28,7 @@ def manifest(
         "period": str(period),
         "lang": lang,
         "settings": ws.settings.as_dict(),
-        "inputs": [vars(i) for i in [*ws.inputs, *extra_inputs]],
+        "inputs": [i.entry() for i in [*ws.inputs, *extra_inputs]],
         "counts": {
             "executives": ws.roster.height,
             "companies": ws.companies.height,
