@@ -48,11 +48,25 @@ def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 period_option = click.option(
     "--period",
     "-p",
-    required=True,
+    default=None,
     callback=_period,
     metavar="YYYY-MM",
-    help="The month to rank, e.g. 2021-10.",
+    help="The month, e.g. 2021-10 (default: the last complete month in the workspace's time zone, RANKING_TODAY "
+    "standing for today when set).",
 )
+
+
+def chosen_period(workspace: Path, period: Period | None, quiet: bool) -> tuple[Period, bool]:
+    """The period given, or the last complete month, said on stderr (unless `quiet`); and whether it was chosen."""
+    if period is not None:
+        return period, False
+    from ranking.score.monthly import default_period
+
+    with domain_errors():
+        chosen, timezone = default_period(workspace)
+    if not quiet:
+        click.echo(f"Period: {chosen} (the last complete month in {timezone}; --period to choose another)", err=True)
+    return chosen, True
 
 
 def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -127,7 +141,7 @@ def cli(verbose: bool) -> None:
 @period_option
 @out_option("Where to write the YYYY-MM/ folder of the run.")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the documents (default: settings).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only warnings and errors.")
 @click.option(
     "--jobs",
     "-j",
@@ -137,7 +151,7 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
 def run(
-    workspace: Path, period: Period, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
+    workspace: Path, period: Period | None, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
 ) -> None:
     """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
@@ -146,17 +160,29 @@ def run(
     The delivery ledger of an earlier run of the month (deliveries.jsonl, outbox/) is kept; with --send,
     the reports are then mailed as `ranking send` does.
 
+    Without --period, the last complete month: then a month without any post in the exports is an error (exit 1,
+    nothing written) and each executive without a post of the month a warning.
+
     Example:
 
         ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr --jobs 2
     """
     from ranking.pipeline import run as run_ranking
 
+    period, chosen = chosen_period(workspace, period, quiet)
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("starting", total=None)
         result = run_ranking(
-            workspace, period, out, lang, step=lambda text: bar.update(task, description=escape(text)), jobs=jobs
+            workspace,
+            period,
+            out,
+            lang,
+            step=lambda text: bar.update(task, description=escape(text)),
+            jobs=jobs,
+            check_month=chosen,
         )
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -213,7 +239,7 @@ def validate(workspace: Path) -> None:
 @workspace_option
 @period_option
 @click.argument("executive_id")
-def explain(workspace: Path, period: Period, executive_id: str) -> None:
+def explain(workspace: Path, period: Period | None, executive_id: str) -> None:
     """Show how EXECUTIVE_ID's score and tone were made: each post of the year to date, its counts, its
     influence, its tone and the rule (with the link or handle) that decided it.
 
@@ -224,6 +250,7 @@ def explain(workspace: Path, period: Period, executive_id: str) -> None:
     from ranking.explain import explain as explain_executive
     from ranking.explain import render
 
+    period, _ = chosen_period(workspace, period, quiet=False)
     with domain_errors():
         explanation = explain_executive(workspace, period, executive_id)
     console = Console()
@@ -251,7 +278,7 @@ def explain(workspace: Path, period: Period, executive_id: str) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only warnings and errors.")
 def send(
-    workspace: Path, period: Period, out: Path, only: tuple[str, ...], dry_run: bool, resend: bool, quiet: bool
+    workspace: Path, period: Period | None, out: Path, only: tuple[str, ...], dry_run: bool, resend: bool, quiet: bool
 ) -> None:
     """Mail each comms director the month's leaderboard and their company's report, once.
 
@@ -265,6 +292,7 @@ def send(
         RANKING_SMTP_FROM=ranking@example.com ranking send -w fixtures/demo -p 2021-10 --dry-run
     """
     companies = tuple(c.strip() for value in only for c in value.split(",") if c.strip())
+    period, _ = chosen_period(workspace, period, quiet)
     _send(workspace, period, out, companies, dry_run, resend, None, quiet)
 
 

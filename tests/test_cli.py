@@ -68,6 +68,7 @@ def test_run_writes_the_contract_outputs(tmp_path: Path) -> None:
         "companies",
         "companies.csv",
         "executives.csv",
+        "leaderboard.html",
         "leaderboard.pdf",
         "manifest.json",
         "posts.csv",
