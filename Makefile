@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test lint bench bench-stages fixtures system clean help
+.PHONY: demo test lint bench bench-stages fixtures system clean help screenshots
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
 	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py)"
 	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
+	@echo "make screenshots  leaderboard.html of the demo at phone and desktop widths (docs/screenshots/)"
 
 system:
 	@bash .ci/system-deps
@@ -26,6 +27,9 @@ $(STAMP): pyproject.toml
 
 demo: system $(STAMP)
 	$(BIN)/ranking run --workspace fixtures/demo --period $(PERIOD) --out output
+
+screenshots: system $(STAMP)
+	$(BIN)/python -m tests.browser docs/screenshots
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/make_demo.py

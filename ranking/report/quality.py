@@ -8,6 +8,7 @@ from dataclasses import fields
 import polars as pl
 
 from ranking.report.data import ReportData
+from ranking.report.inventory_summary import format_counts
 from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality
 
 PERSON_FIELDS = [f.name for f in fields(PersonIssue)]
@@ -37,11 +38,14 @@ def _quality(data: ReportData, issues: list[dict], exports: list[int] | None) ->
             absent.setdefault(r["company_name"], []).append(r["name"])
     people = tuple(PersonIssue(**{n: r[n] for n in PERSON_FIELDS}) for r in issues if not r["no_data"])
     files = data.exports if exports is None else [data.exports[i] for i in exports]
-    lines = tuple(ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes) for e in files)
+    read = tuple(ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes) for e in files)
+    # A summary, not the inventory: 10,000 files made a 250-page leaderboard (the manifest lists them all).
+    lines = tuple(e for e in read if e.flags or e.notes)
     warnings = (
         data.warnings if exports is None else tuple(w for e in lines for w in (f"{e.shown}: {n}" for n in e.notes))
     )
-    return Quality(tuple(Absent(c, tuple(names)) for c, names in absent.items()), people, lines, warnings)
+    absent_rows = tuple(Absent(c, tuple(names)) for c, names in absent.items())
+    return Quality(absent_rows, people, lines, warnings, format_counts(read))
 
 
 def quality(data: ReportData, people: set[str] | None = None) -> Quality:
