@@ -204,12 +204,15 @@ def test_tone_and_topics_pages_in_both_languages(demo_pdfs, demo) -> None:
 
 def test_methodology_states_the_settings_used(tmp_path: Path) -> None:
     toml = '[scoring]\nreactions = 2\ncomments = 5\nshares = 7\ntimezone = "America/New_York"\n[report]\ncollective_threshold = 0.55\n'
+    toml += "[measures]\nmin_posts = 4\n"
     data = data_of(injected(tmp_path / "ws", toml))
     pdf = tmp_path / "l.pdf"
     write_pdf(render("leaderboard.html", leaderboard_context(data, "en"), "en"), pdf)
     text = normalised(text_of(pdf))
     assert "2 × reactions + 5 × comments + 7 × shares" in text
     assert "America/New_York" in text and "from 55%" in text
+    assert "Beyond volume: how the measures are made" in text
+    assert "Shown from 4 such posts" in text and "Below 4 own posts with a count there is no median" in text
 
 
 def test_company_report_shows_ranks_peers_executives_and_posts(demo_pdfs, demo) -> None:
