@@ -72,7 +72,7 @@ def compute(ws: Workspace, period: Period, step: Step | None = None) -> RunData:
     measured = measures(scores, posts, ws.roster, ws.settings.scoring, ws.settings.measures.min_posts)
     executives = with_measures(executives, measured.executives, "executive_id")
     companies = with_measures(companies, measured.companies, "company")
-    report = report_data(ws, scores, posts, period)
+    report = report_data(ws, scores, posts, period, measured)
     return RunData(ws, period, scores, posts, executives, companies, measured, report)
 
 

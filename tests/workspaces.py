@@ -12,7 +12,7 @@ from typing import Any
 ROSTER_FIELDS = ["executive_id", "name", "company", "role", "is_ceo", "linkedin", "x_handle",
                  "linkedin_followers", "x_followers"]  # fmt: skip
 POST_FIELDS = ["executive_id", "platform", "post_id", "posted_at", "kind", "text", "url", "reactions", "comments",
-               "shares", "engagements", "impressions", "snapshot"]  # fmt: skip
+               "shares", "engagements", "snapshot"]  # fmt: skip
 
 
 def write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]], **kwargs: Any) -> Path:
@@ -151,4 +151,6 @@ def measures_workspace(tmp_path: Path, toml: str | None = None) -> Path:
         *[post(f"d{i}", "dan", f"2021-10-1{i}T10:00:00Z", **no_counts, engagements=8) for i in range(3)],
         post("d9", "dan", "2021-01-15T10:00:00Z", reactions=100),
     ]
-    return workspace(tmp_path / "measures", people, posts, toml=toml)
+    root = workspace(tmp_path / "measures", people, toml=toml)
+    write_csv(root / "exports" / "posts.csv", [*POST_FIELDS, "impressions"], posts)
+    return root
