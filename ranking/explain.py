@@ -48,10 +48,11 @@ def explain(root: Path, period: Period, executive_id: str) -> Explanation:
     rows = with_tone_shares(table(scores, "executives"), classified, period, timezone, "executive_id").filter(
         pl.col("executive_id") == executive_id
     )
-    month = in_scope(classified, period, "month", timezone).select("platform", "post_id")
+    # the kind is part of the key: one's own post and one's repost of it share their post_id
+    month = in_scope(classified, period, "month", timezone).select("platform", "post_id", "kind")
     posts = (
         in_scope(classified, period, "ytd", timezone)
-        .join(month.with_columns(pl.lit(True).alias("in_month")), on=["platform", "post_id"], how="left")
+        .join(month.with_columns(pl.lit(True).alias("in_month")), on=["platform", "post_id", "kind"], how="left")
         .with_columns(pl.col("in_month").fill_null(False), local_time("posted_at", timezone).alias("local_time"))
         .sort(["posted_at", "platform", "post_id"])
     )

@@ -14,6 +14,7 @@ import polars as pl
 
 from ranking.errors import InputError, Problem
 from ranking.load import Export, Format, LoadContext, detect
+from ranking.load.accounting import Accounting, account, linked_ids, relink
 from ranking.load.base import export_numbered, export_rows
 from ranking.load.merge import MergedPosts, merge_lazy
 from ranking.load.tabular import LINE, read_table
@@ -65,6 +66,7 @@ class Workspace:
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # export files that could not be read (validate lists them)
+    accounting: list[Accounting] = field(default_factory=list)  # what became of each record of each export read
 
     @property
     def scan(self) -> pl.LazyFrame:
@@ -238,7 +240,8 @@ def load_workspace(
         fmt: Format | None = None
         try:
             fmt = detect(path, shown, settings.sources)
-            export = fmt.load(path, shown, LoadContext(roster, settings.scoring.timezone, owner, settings.sources))
+            ctx = LoadContext(roster, settings.scoring.timezone, owner, settings.sources, settings.inputs.strict)
+            export = fmt.load(path, shown, ctx)
         except InputError as exc:
             problems += exc.problems
             unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
@@ -248,11 +251,13 @@ def load_workspace(
         inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export)))
     if problems and strict:
         raise InputError(problems)
-    posts = merge_lazy([export_numbered(e) for e in exports], [export_rows(e) for e in exports])
+    links = linked_ids(exports)
+    posts = merge_lazy([relink(export_numbered(e), links) for e in exports], [export_rows(e) for e in exports])
+    accounting = [account(e, merged) for e, merged in zip(exports, posts.shared, strict=True)]
     warnings = [f"{e.shown}: {note}" for e in exports for note in e.notes]
     roster = with_exported_followers(roster, exports)
     workspace = Workspace(
-        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread
+        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting
     )
     return workspace, problems
 

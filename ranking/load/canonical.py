@@ -20,14 +20,15 @@ from ranking.load.values import (
     instant_value,
     platform_from_url,
     post_id_from_url,
+    reduce_post_id,
 )
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet")
 _LIST_FIELDS = ("links", "mentions")
 
 
-def read_json(path: Path, shown: str) -> pl.DataFrame:
-    """Read a JSON array of objects, or one object per line, into string columns plus LINE (record number)."""
+def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[int]]:
+    """The objects of a JSON array, or of one object per line, with the record (or line) number of each."""
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     if not text.strip():
         raise InputError.one(shown, "empty file")
@@ -37,20 +38,33 @@ def read_json(path: Path, shown: str) -> pl.DataFrame:
         loaded = json.loads(text)
         records = loaded if isinstance(loaded, list) else [loaded]
         lines = list(range(1, len(records) + 1))
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        raise InputError.one(shown, "not valid JSON (nested too deep)") from None
+    except ValueError as exc:
+        number = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "a number too long"
         if text.lstrip().startswith("[") or "\n" not in text.strip():
-            raise InputError.one(shown, f"not valid JSON ({exc.msg}); is the file truncated?", exc.lineno) from None
+            raise InputError.one(shown, f"not valid JSON ({reason}); is the file truncated?", number) from None
         for number, row in enumerate(text.splitlines(), start=1):
             if not row.strip():
                 continue
             try:
                 records.append(json.loads(row))
-            except json.JSONDecodeError as bad:
-                raise InputError.one(shown, f"not valid JSON ({bad.msg}); is the file truncated?", number) from None
+            except RecursionError:
+                raise InputError.one(shown, "not valid JSON (nested too deep)", number) from None
+            except ValueError as bad:
+                why = bad.msg if isinstance(bad, json.JSONDecodeError) else "a number too long"
+                raise InputError.one(shown, f"not valid JSON ({why}); is the file truncated?", number) from None
             lines.append(number)
     for record, line in zip(records, lines, strict=True):
         if not isinstance(record, dict):
             raise InputError.one(shown, "expected JSON objects (one per post)", line)
+    return records, lines
+
+
+def read_json(path: Path, shown: str) -> pl.DataFrame:
+    """Read a JSON array of objects, or one object per line, into string columns plus LINE (record number)."""
+    records, lines = json_records(path, shown)
     keys: list[str] = []
     for record in records:
         keys.extend(k for k in record if k not in keys)
@@ -129,7 +143,7 @@ def canonical_plan(
         if "post_id" not in have:
             post_id = post_id_from_url(url)
         else:
-            post_id = pl.col("post_id").cast(pl.String)
+            post_id = reduce_post_id(pl.col("post_id").cast(pl.String))
             post_id = pl.coalesce(post_id, post_id_from_url(url)) if "url" in have else post_id
         frame = frame.with_columns(post_id.str.strip_chars().alias("post_id"))
     checks.append(Check(pl.col("post_id").is_null(), "no post_id (nor a post URL to read it from)"))
@@ -215,7 +229,7 @@ def _clean_columns(scan: pl.LazyFrame, names: Mapping[str, pl.DataType]) -> set[
         return set()
     tests = {
         "platform": pl.col("platform").is_in(list(schema.PLATFORMS)),
-        "post_id": pl.col("post_id") == pl.col("post_id").str.strip_chars(),
+        "post_id": pl.col("post_id") == reduce_post_id(pl.col("post_id")),
         "executive_id": (pl.col("executive_id") == pl.col("executive_id").str.strip_chars()).fill_null(True),
         "kind": pl.col("kind").is_in(list(schema.KINDS)),
     }
