@@ -25,7 +25,18 @@ EXPECTED = {
     "linkedin_creator/Content_2022-04-24_2023-04-23.xlsx": "linkedin-creator",
     "linkedin_member/Shares.csv": "linkedin-member",
     "linkedin_member/Comments.csv": "linkedin-member",
-}
+    # the scraping services' results (their facts: test_scrapers_conformance.py)
+    "scrapers/README.md": None,
+    "scrapers/apify_linkedin_profile_posts_apimaestro/dataset_linkedin-profile-posts_2025-12-06_11-28-56-790.json":
+        "apify-linkedin-profile-posts (apimaestro)",
+    "scrapers/apify_linkedin_profile_posts_harvestapi/dataset_linkedin-profile-posts_2026-06-08_10-29-48-888.json":
+        "apify-linkedin-profile-posts (harvestapi)",
+    "scrapers/apify_linkedin_post_supremecoder/dataset_linkedin-post_2026-02-16_17-09-37-178.csv":
+        "apify-linkedin-post (supreme_coder)",
+    "scrapers/apify_tweet_scraper_apidojo/dataset_tweet-scraper_2025-11-21_21-51-32-246.json":
+        "apify-tweet-scraper (apidojo)",
+    "scrapers/brightdata_x_posts/twitter_date_range_posts.json": "brightdata-x-posts",
+}  # fmt: skip
 
 
 def load(formats_dir: Path, name: str, executive: str | None = "ana") -> Export:

@@ -178,8 +178,12 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
         frame.filter(pl.col("kind") != "repost")
         .select("executive_id", pl.col("followers").str.replace_all(r"[,\s]", "").cast(pl.Int64, strict=False))
         .drop_nulls()
-        .group_by("executive_id")
-        .agg(pl.col("followers").max())
+        # the count most records state: one record scraped a second later may be off by a few
+        .group_by("executive_id", "followers")
+        .len()
+        .sort(["len", "followers"], descending=True)
+        .unique(subset="executive_id", keep="first")
+        .select("executive_id", "followers")
         .iter_rows()
     )
     return Export(path, shown, fmt, posts, when, notes, followers=followers, platform=reader.platform,
