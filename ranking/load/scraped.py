@@ -117,13 +117,18 @@ def _owners(frame: pl.DataFrame, ctx: LoadContext) -> pl.DataFrame:
 def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a service's download through its reader: posts, what was skipped and why, links between ids."""
     flat = read_flat(path, shown)
-    exprs = reader.convert(Fields(flat))
+    found = Fields(flat)
+    exprs = reader.convert(found)
     columns = [
         exprs.get(name, pl.lit(None)).cast(pl.Boolean if name == "error" else pl.String).alias(name)
         for name in SCRAPED
     ]
-    frame = flat.select(*columns, pl.col(LINE)).with_columns(
-        pl.col("error").fill_null(False), pl.col("platform").fill_null(reader.platform), pl.col("kind").fill_null("post")
+    # a service writes a record per input it failed on (a warning or an error, and no post): not a post at all
+    failed = found.any("error", "errorMessage", "warning", "warning_code") & ~found.any("id", "url")
+    frame = flat.select(*columns, failed.alias("__failed"), pl.col(LINE)).with_columns(
+        (pl.col("error").fill_null(False) | (pl.col("__failed") & pl.col("post_id").is_null())).alias("error"),
+        pl.col("platform").fill_null(reader.platform),
+        pl.col("kind").fill_null("post"),
     )
     records = frame.height
     skipped: dict[str, int] = {}
