@@ -122,7 +122,10 @@ def test_any_values_in_the_fields_give_posts_or_an_error(tmp_path_factory: pytes
     fields = {key: st.just(value) | json_values for key, value in RECORDS[name].items()}
 
     @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
-    @given(records=st.lists(st.fixed_dictionaries(fields), min_size=1, max_size=3), suffix=st.sampled_from([".json", ".csv"]))
+    @given(
+        records=st.lists(st.fixed_dictionaries(fields), min_size=1, max_size=3),
+        suffix=st.sampled_from([".json", ".csv"]),
+    )
     def fuzz(records: list[dict[str, Any]], suffix: str) -> None:
         path = write_download(folder / f"dataset{suffix}", records)
         check(fmt.load, path, context(None))

@@ -140,7 +140,10 @@ def test_supreme_coder_csv(scrapers: Path, tmp_path: Path) -> None:
 def test_apidojo_keyword_search_keeps_the_roster_s_accounts_and_counts_the_others(
     scrapers: Path, tmp_path: Path
 ) -> None:
-    people = [person("isael", "acme", ceo=True, x_handle="@isaelbuba"), person("chidi", "acme", x_handle="ChidiOdinkalu")]
+    people = [
+        person("isael", "acme", ceo=True, x_handle="@isaelbuba"),
+        person("chidi", "acme", x_handle="ChidiOdinkalu"),
+    ]
     root = workspace(tmp_path / "ws", people)
     (root / "exports").mkdir()
     (root / "exports" / Path(APIDOJO).name).write_bytes((scrapers / APIDOJO).read_bytes())
@@ -193,5 +196,5 @@ def test_strict_makes_an_off_roster_account_an_error(scrapers: Path, tmp_path: P
                      toml="[inputs]\nstrict = true\n")  # fmt: skip
     (root / "exports").mkdir()
     (root / "exports" / "posts.json").write_bytes((scrapers / BRIGHTDATA_X).read_bytes())
-    ws, problems = load_workspace(root, strict=False)
+    _ws, problems = load_workspace(root, strict=False)
     assert problems and all("'FabrizioRomano' is not in the roster ([inputs] strict)" in p.message for p in problems)

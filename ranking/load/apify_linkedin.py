@@ -50,9 +50,8 @@ def _apimaestro(f: Fields) -> dict[str, pl.Expr]:
 
 
 def _harvestapi(f: Fields) -> dict[str, pl.Expr]:
-    repost = (
-        f.any("repostedBy", "repostedAt")
-        | f.get("header/text").str.contains(r"(?i)\breposted this\b").fill_null(False)
+    repost = f.any("repostedBy", "repostedAt") | f.get("header/text").str.contains(r"(?i)\breposted this\b").fill_null(
+        False
     )
     quote = f.any("repost/id", "repost/linkedinUrl", "repost/entityId")
     url = f.get("linkedinUrl", "shareLinkedinUrl")

@@ -15,7 +15,9 @@ _HANDLE_IN_URL = r"(?i)(?:twitter|x)\.com/([^/?#]+)/status"
 
 def _apidojo(f: Fields) -> dict[str, pl.Expr]:
     text = f.get("fullText", "text", "full_text")
-    retweet = f.true("isRetweet") | f.any("retweet/id", "retweetedTweet/id") | text.str.starts_with("RT @").fill_null(False)
+    retweet = (
+        f.true("isRetweet") | f.any("retweet/id", "retweetedTweet/id") | text.str.starts_with("RT @").fill_null(False)
+    )
     url = f.get("url", "twitterUrl")
     author = pl.coalesce(f.get("author/userName", "author/screen_name"), url.str.extract(_HANDLE_IN_URL, 1))
     return {

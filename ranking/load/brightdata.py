@@ -36,9 +36,9 @@ def _x(f: Fields) -> dict[str, pl.Expr]:
         "shares": f.get("reposts"),
         "impressions": f.get("views"),
         "handle": f.get("user_posted", "profile_url"),
-        "reposted_from": pl.when(retweet).then(text.str.extract(r"^RT @(\w+)", 1)).otherwise(
-            f.get("quoted_post/profile_name")
-        ),
+        "reposted_from": pl.when(retweet)
+        .then(text.str.extract(r"^RT @(\w+)", 1))
+        .otherwise(f.get("quoted_post/profile_name")),
         "snapshot": f.get("timestamp"),
         "followers": f.get("followers"),
         "error": _error(f),

@@ -109,6 +109,7 @@ def canonical_plan(
     shown: str,
     exported: datetime,
     clean: Collection[str] = (),
+    naive_zone: str = "UTC",
 ) -> tuple[pl.LazyFrame, list[Check]]:
     """The conversion of a frame whose columns carry canonical names (`names`, with their types) into canonical
     posts, as a lazy query, with the row checks that report what cannot be converted.
@@ -156,7 +157,7 @@ def canonical_plan(
     for name in ("posted_at", *[c for c in schema.COUNTS if c in have]):
         raw = pl.col(f"__raw_{name}")
         if name == "posted_at":
-            value, found = instant_value(raw, names[name], name, ctx.timezone)
+            value, found = instant_value(raw, names[name], name, ctx.timezone, naive_zone)
         else:
             value, found = count_value(raw, names[name], name)
         checks += found
@@ -190,15 +191,16 @@ def canonical_plan(
 
 
 def to_canonical(
-    frame: pl.DataFrame, ctx: LoadContext, shown: str, exported: datetime
+    frame: pl.DataFrame, ctx: LoadContext, shown: str, exported: datetime, naive_zone: str = "UTC"
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Check and convert a frame whose columns carry canonical names into the canonical posts table.
 
-    `exported` is the export's date, used for the rows that carry no `snapshot` of their own.
+    `exported` is the export's date, used for the rows that carry no `snapshot` of their own; `naive_zone` the
+    zone of the times written without an offset.
     """
     if frame.height == 0:
         raise InputError.one(shown, "no posts in the file")
-    query, checks = canonical_plan(frame.lazy(), frame.schema, ctx, shown, exported)
+    query, checks = canonical_plan(frame.lazy(), frame.schema, ctx, shown, exported, naive_zone=naive_zone)
     converted = query.collect()
     return schema.conform(converted).collect(), check_problems(converted, checks, shown)
 

@@ -23,16 +23,15 @@ from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.canonical import to_canonical
 from ranking.load.flat import SUFFIXES, field_names, has_fields, read_flat
+from ranking.load.mapped import NOT_POSTS, OFF_ROSTER
 from ranking.load.tabular import LINE
-from ranking.load.values import check_problems, Check, normalise_handle, reduce_post_id
+from ranking.load.values import Check, check_problems, normalise_handle, reduce_post_id
 
 #: The columns a reader makes of a service's fields (all strings, but `error`, a boolean).
 SCRAPED = ("platform", "post_id", "kind", "posted_at", "text", "url", "reactions", "comments", "shares",
            "impressions", "handle", "reposted_from", "snapshot", "followers", "alias", "error")  # fmt: skip
-OFF_ROSTER = "not in the roster"
 NO_AUTHOR = "no author to tell whose post it is"
 ERROR_RECORDS = "error records of the dataset"
-NOT_POSTS = "not a post of the profile's (a like, a comment)"
 
 
 class Fields:
@@ -120,8 +119,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     found = Fields(flat)
     exprs = reader.convert(found)
     columns = [
-        exprs.get(name, pl.lit(None)).cast(pl.Boolean if name == "error" else pl.String).alias(name)
-        for name in SCRAPED
+        exprs.get(name, pl.lit(None)).cast(pl.Boolean if name == "error" else pl.String).alias(name) for name in SCRAPED
     ]
     # a service writes a record per input it failed on (a warning or an error, and no post): not a post at all
     failed = found.any("error", "errorMessage", "warning", "warning_code") & ~found.any("id", "url")
