@@ -132,8 +132,11 @@ def run(
 
         ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr --jobs 2
     """
+    from ranking.parallel import quiet_pdf_libraries
     from ranking.run import run as run_ranking
 
+    if quiet:
+        quiet_pdf_libraries()
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("starting", total=None)
         result = run_ranking(
