@@ -194,6 +194,34 @@ def validate(workspace: Path) -> None:
     click.echo("OK")
 
 
+
+@cli.command(context_settings=CONTEXT)
+@workspace_option
+@period_option
+@click.option(
+    "--apify", "as_apify", is_flag=True, help="The input JSON of each Apify actor instead of plain lines."
+)
+def sources(workspace: Path, period: Period, as_apify: bool) -> None:
+    """Print what to give a scraping service to collect the roster's posts for PERIOD's year to date.
+
+    The LinkedIn profile URLs and X handles of roster.csv, with the date range (1 January to the end of the
+    month), as plain lines; with --apify, as the input JSON of the Apify actors whose results `ranking` reads.
+
+    Example:
+
+        ranking sources --workspace fixtures/demo --period 2021-10 --apify > apify-inputs.json
+    """
+    import json
+
+    from ranking.collect import apify_inputs, plain_lines, roster_targets
+
+    with domain_errors():
+        targets = roster_targets(workspace)
+    if as_apify:
+        click.echo(json.dumps(apify_inputs(targets, period), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(plain_lines(targets, period)))
+
 @cli.command(context_settings=CONTEXT)
 @workspace_option
 @period_option
