@@ -194,13 +194,10 @@ def validate(workspace: Path) -> None:
     click.echo("OK")
 
 
-
 @cli.command(context_settings=CONTEXT)
 @workspace_option
 @period_option
-@click.option(
-    "--apify", "as_apify", is_flag=True, help="The input JSON of each Apify actor instead of plain lines."
-)
+@click.option("--apify", "as_apify", is_flag=True, help="The input JSON of each Apify actor instead of plain lines.")
 def sources(workspace: Path, period: Period, as_apify: bool) -> None:
     """Print what to give a scraping service to collect the roster's posts for PERIOD's year to date.
 
@@ -221,6 +218,7 @@ def sources(workspace: Path, period: Period, as_apify: bool) -> None:
         click.echo(json.dumps(apify_inputs(targets, period), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(plain_lines(targets, period)))
+
 
 @cli.command(context_settings=CONTEXT)
 @workspace_option
