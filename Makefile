@@ -10,7 +10,7 @@ PERIOD ?= 2021-10
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
 	@echo "make test   set everything up, lint and run the whole test suite"
-	@echo "make lint   ruff and mypy"
+	@echo "make lint   ruff, mypy and the import contract (import-linter)"
 	@echo "make bench  the benchmark (bench/)"
 
 system:
@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: system $(STAMP) lint
 	$(BIN)/pytest -n auto -q

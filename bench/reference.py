@@ -15,7 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ranking.scoring import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, Period, score, table, window
+from ranking.period import SCOPES, Period, previous_window, window
+from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, score, table
 from ranking.settings import Scoring
 
 SCORING_COLUMNS = ["executive_id", "posted_at", "kind", "reactions", "comments", "shares", "engagements"]
@@ -27,10 +28,11 @@ def windows(period: Period, timezone: str) -> list[tuple[str, str, datetime, dat
     """(scope, "now" or "before", start, end) of every window the monthly ranking sums: month and previous month,
     year to date and the previous year to date (none in January)."""
     found = []
-    for scope in ("month", "ytd"):
-        found.append((scope, "now", *window(period, scope, timezone)))
-        if not (scope == "ytd" and period.month == 1):
-            found.append((scope, "before", *window(period.previous(), scope, timezone)))
+    for scope in SCOPES:
+        now = window(period, scope, timezone)
+        found.append((scope, "now", now.start, now.end))
+        if before := previous_window(period, scope, timezone):
+            found.append((scope, "before", before.start, before.end))
     return found
 
 

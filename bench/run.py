@@ -74,31 +74,32 @@ class Skip(Exception):
 
 
 def _workspace(path: Path) -> Any:
-    from ranking.workspace import load_workspace
+    from ranking.load.workspace import load_workspace
 
-    ws, _ = load_workspace(path)
+    ws = load_workspace(path)
     return ws
 
 
 def _scores(ws: Any, period: str) -> Any:
-    from ranking.scoring import Period, score
+    from ranking.period import Period
+    from ranking.score.ranks import score
 
     return score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, Period.parse(period))
 
 
 def _leaderboard(root: Path, period: str, out: Path) -> Callable[[], dict[str, Any]]:
-    from ranking.documents import leaderboard_context
-    from ranking.render import render, write_pdf
-    from ranking.scoring import Period
+    from ranking.period import Period
+    from ranking.pipeline import compute
+    from ranking.render.environment import render
+    from ranking.render.pdf import write_pdf
+    from ranking.report.leaderboard import leaderboard_context
 
     ws = _workspace(root)
-    scores = _scores(ws, period)
+    data = compute(ws, Period.parse(period)).report
     lang = ws.settings.report.lang
 
     def run() -> dict[str, Any]:
-        context = leaderboard_context(
-            scores, ws.settings, Period.parse(period), ws.roster, ws.companies, ws.post_count, ws.warnings, lang
-        )
+        context = leaderboard_context(data, lang)
         write_pdf(render("leaderboard.html", context, lang), out / "leaderboard.pdf")
         return {"pages": _pages(out / "leaderboard.pdf"), "companies": ws.companies.height}
 
@@ -115,8 +116,8 @@ def _pages(path: Path) -> int | None:
 
 def _reference(name: str, args: argparse.Namespace, out: Path) -> Callable[[], dict[str, Any]]:
     from bench import reference
+    from ranking.load.workspace import load_companies, load_roster
     from ranking.settings import load_settings
-    from ranking.workspace import load_companies, load_roster
 
     root = args.workspace
     companies, _ = load_companies(root / "companies.csv")
@@ -125,7 +126,7 @@ def _reference(name: str, args: argparse.Namespace, out: Path) -> Callable[[], d
     weights = load_settings(root / "ranking.toml").scoring
     engine = {"ours": reference.ours, "duckdb": reference.duckdb_tables, "pandas": reference.pandas_tables}
     engine["duckdb-segments"] = lambda *a: reference.duckdb_tables(*a, segments=True)
-    from ranking.scoring import Period
+    from ranking.period import Period
 
     def run() -> dict[str, Any]:
         tables = engine[name](out.parent / "posts.parquet", roster, companies, weights, Period.parse(args.period))
@@ -146,10 +147,8 @@ def stage_runner(stage: str, args: argparse.Namespace, out: Path) -> Callable[[]
         when = period if stage == "score" else f"{period[:4]}-03"
         return lambda: {"executives": _scores(ws, when)["ytd"].executives.height}
     if stage == "tone":
-        try:
-            from ranking.content import classify  # type: ignore[import-not-found, unused-ignore]
-        except ImportError:
-            raise Skip("not in this tree (ranking/content.py, issue 5)") from None
+        from ranking.content.classify import classify
+
         ws = _workspace(root)
         return lambda: {"posts": classify(ws.scan, ws.companies, ws.roster, ws.settings).height}
     if stage == "leaderboard-demo":
@@ -256,7 +255,7 @@ STAGES = [
     ("demo", "`make demo` (after install)"),
 ]
 REFERENCES = [
-    ("ours", "ranking.scoring.score"),
+    ("ours", "ranking.score.ranks.score"),
     ("duckdb", "DuckDB SQL, a FILTER per window"),
     ("duckdb-segments", "DuckDB SQL, same segments as ours"),
     ("pandas", "plain pandas, a groupby per window"),

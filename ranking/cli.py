@@ -14,11 +14,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ranking.errors import InputError, RankingError, UsageError
-from ranking.scoring import Period
+from ranking.period import Period
 from ranking.settings import LANGS
 
 if TYPE_CHECKING:
-    from ranking.deliver import SendResult
+    from ranking.deliver.send import SendResult
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -132,8 +132,8 @@ def run(
 
         ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr --jobs 2
     """
-    from ranking.parallel import quiet_pdf_libraries
-    from ranking.run import run as run_ranking
+    from ranking.pipeline import run as run_ranking
+    from ranking.render.pool import quiet_pdf_libraries
 
     if quiet:
         quiet_pdf_libraries()
@@ -171,21 +171,20 @@ def validate(workspace: Path) -> None:
 
         ranking validate --workspace fixtures/demo
     """
-    from ranking.workspace import load_workspace
+    from ranking.load.inventory import inventory
+    from ranking.load.workspace import check_workspace
 
     with domain_errors():
-        ws, problems = load_workspace(workspace, strict=False)
-    if ws is not None and not problems:
+        checked = check_workspace(workspace)
+    ws, problems = checked.workspace, checked.problems
+    if not problems:
         click.echo(
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
             f"{len(ws.exports)} export files, {ws.post_count} posts"
         )
-    if ws is not None:
-        from ranking.inventory import inventory
-
-        for line in inventory(ws):
-            click.echo(line)
-    for warning in ws.warnings if ws else []:
+    for line in inventory(ws):
+        click.echo(line)
+    for warning in ws.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if problems:
         for problem in problems:
@@ -289,7 +288,7 @@ def _send(
     lang: str | None,
     quiet: bool,
 ) -> None:
-    from ranking.deliver import send as send_reports
+    from ranking.deliver.send import send as send_reports
 
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("preparing the messages", total=None)

@@ -14,8 +14,8 @@ import polars as pl
 
 from ranking.errors import InputError
 from ranking.load.values import normalise_handle
-from ranking.scoring import Period
-from ranking.workspace import load_companies, load_roster
+from ranking.load.workspace import load_companies, load_roster
+from ranking.period import Period
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""`ranking explain`: how one executive's score and tone were made, post by post."""
+"""`ranking explain`: how one executive's score and tone were made, post by post (from the run's own computation,
+ranking.pipeline.compute, so that it shows exactly what `run` publishes)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ranking.content import TONE_COLUMNS, TONES, classify, in_scope, local_time, with_tone_shares
+from ranking.content.tone import TONE_COLUMNS, TONES
 from ranking.errors import InputError
-from ranking.scoring import SCOPES, Period, score, table
+from ranking.load.workspace import load_workspace
+from ranking.outputs.tables import local_time
+from ranking.period import SCOPES, Period
+from ranking.pipeline import compute
 from ranking.settings import Scoring
-from ranking.workspace import load_workspace
 
 
 @dataclass(frozen=True)
@@ -34,28 +37,24 @@ def explain(root: Path, period: Period, executive_id: str) -> Explanation:
 
     Raises InputError naming roster.csv when the executive is not in it.
     """
-    ws, _ = load_workspace(root, strict=True)
-    assert ws is not None
+    ws = load_workspace(root)
     person = ws.roster.filter(pl.col("executive_id") == executive_id)
     if person.height == 0:
         raise InputError.one(root / "roster.csv", f"unknown executive '{executive_id}' (not in roster.csv)")
     timezone = ws.settings.scoring.timezone
     names = ws.companies.select("company", pl.col("name").alias("company_name"))
     executive = person.join(names, on="company", how="left").row(0, named=True)
-    own = ws.posts.filter(pl.col("executive_id") == executive_id)
-    classified = classify(own, ws.companies, ws.roster, ws.settings)
-    scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, period)
-    rows = with_tone_shares(table(scores, "executives"), classified, period, timezone, "executive_id").filter(
-        pl.col("executive_id") == executive_id
-    )
+    data = compute(ws, period)
+    own = {scope: frame.filter(pl.col("executive_id") == executive_id) for scope, frame in data.posts.items()}
     # the kind is part of the key: one's own post and one's repost of it share their post_id
-    month = in_scope(classified, period, "month", timezone).select("platform", "post_id", "kind")
+    month = own["month"].select("platform", "post_id", "kind")
     posts = (
-        in_scope(classified, period, "ytd", timezone)
+        own["ytd"]
         .join(month.with_columns(pl.lit(True).alias("in_month")), on=["platform", "post_id", "kind"], how="left")
         .with_columns(pl.col("in_month").fill_null(False), local_time("posted_at", timezone).alias("local_time"))
         .sort(["posted_at", "platform", "post_id"])
     )
+    rows = data.executives.filter(pl.col("executive_id") == executive_id)
     by_scope = {r["scope"]: r for r in rows.iter_rows(named=True)}
     return Explanation(period, executive, ws.settings.scoring, by_scope, posts)
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ranking.errors import InputError, Problem
 from ranking.taxonomy import DEFAULT_TOPICS
+from ranking.text import keyword_problem, normalise_domain
 
 LANGS = ("fr", "en")
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -286,8 +287,6 @@ def _validate(settings: Settings) -> None:
 
 def _validate_content(settings: Settings) -> None:
     """Keywords and names must be matchable: not blank, `*` only at the end of a word, domains with a dot."""
-    from ranking.content import keyword_problem, normalise_domain
-
     for topic, keywords in settings.topics.items():
         if not topic.strip():
             raise ValueError("topics: a topic name must not be empty")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from ranking.cli import cli
-from tests.helpers import POST_FIELDS, person, post, workspace, write_csv
+from tests.workspaces import POST_FIELDS, person, post, workspace, write_csv
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -136,12 +136,12 @@ def test_unknown_setting_is_named(tmp_path: Path) -> None:
 
 
 def test_a_later_failure_leaves_no_partial_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ranking.run
+    import ranking.pipeline
 
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ranking.run, "write_json", broken)  # the last write of a run, after the PDFs
+    monkeypatch.setattr(ranking.pipeline, "write_json", broken)  # the last write of a run, after the PDFs
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["run", "-w", str(small(tmp_path)), "-p", "2021-10", "-o", str(out), "-q"])
     assert result.exit_code != 0

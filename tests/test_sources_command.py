@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ranking.cli import cli
-from tests.helpers import person, workspace
+from tests.workspaces import person, workspace
 
 
 def team(tmp_path: Path) -> Path:

@@ -1,0 +1,143 @@
+"""The monthly message: recipients read from companies.csv and checked, and one e-mail per recipient built from
+templates/email/ (plain text and HTML, in the run's language) with the company report and the leaderboard attached.
+
+Headers hold only the project's own text (the report title, the month, the publisher) and checked addresses:
+company and people's names stay in the body, where the templates escape them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formataddr, formatdate
+
+import polars as pl
+
+from ranking.deliver.ledger import Key
+from ranking.errors import Problem
+from ranking.load.tabular import LINE
+from ranking.period import Period
+from ranking.render.environment import render
+from ranking.report.i18n import Translator
+from ranking.settings import Settings
+
+#: Every part 7-bit (quoted-printable or base64): no reliance on the server's 8BITMIME.
+POLICY = SMTP_POLICY.clone(cte_type="7bit")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+ADDRESS = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+$")
+#: `address` or `Display Name <address>`, nothing else (no lists, no comments, no groups).
+_ENTRY = re.compile(r'^(?:"?(?P<name>[^"<>]*?)"?\s*<(?P<inner>[^<>\s]+)>|(?P<bare>[^<>\s"]+))$')
+
+
+@dataclass(frozen=True)
+class Recipient:
+    company: str
+    company_name: str
+    address: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class EmailContext:
+    """Everything templates/email/message.{txt,html} show."""
+
+    lang: str
+    title: str
+    publisher: str
+    year: int
+    month: int
+    company_name: str
+    recipient_name: str | None
+    company_file: str
+    leaderboard_file: str
+
+
+def check_header_text(text: str, what: str) -> None:
+    if "\r" in text or "\n" in text:
+        raise ValueError(f"{what} holds a line break")
+
+
+def parse_address(entry: str) -> tuple[str, str | None]:
+    """`jane@x.example` or `Jane Doe <jane@x.example>` -> (address with the domain lower-cased, name or None).
+
+    Raises ValueError with the reason. Only plain ASCII addresses are accepted (no SMTPUTF8 needed).
+    """
+    check_header_text(entry, f"address {entry!r}")
+    parts = _ENTRY.match(entry.strip())
+    address = (parts.group("inner") or parts.group("bare")) if parts else ""
+    if not ADDRESS.match(address) or len(address) > 254:
+        raise ValueError(f"{entry!r} is not an e-mail address")
+    local, domain = address.rsplit("@", 1)
+    name = parts.group("name") if parts else None
+    return f"{local}@{domain.lower()}", (name or "").strip() or None
+
+
+def recipients(companies: pl.DataFrame, shown: str) -> tuple[list[Recipient], list[Problem]]:
+    """One recipient per distinct address of each company's comms_emails, and the problems found."""
+    found: list[Recipient] = []
+    problems: list[Problem] = []
+    for row in companies.iter_rows(named=True):
+        try:
+            check_header_text(row["name"], f"company name {row['name']!r}")
+        except ValueError as exc:
+            problems.append(Problem(shown, str(exc), row[LINE]))
+            continue
+        seen: set[str] = set()
+        for entry in row["comms_emails"]:
+            try:
+                address, name = parse_address(entry)
+            except ValueError as exc:
+                problems.append(Problem(shown, f"comms_emails: {exc}", row[LINE]))
+                continue
+            if address.lower() not in seen:
+                seen.add(address.lower())
+                found.append(Recipient(row["company"], row["name"], address, name))
+    return found, problems
+
+
+def make_message_id(key: Key, sender: str) -> str:
+    return f"<{key.id[:40]}.ranking@{sender.rsplit('@', 1)[1]}>"
+
+
+def build_message(
+    recipient: Recipient,
+    files: list[tuple[str, bytes]],
+    settings: Settings,
+    sender: str,
+    message_id: str,
+    period: Period,
+    lang: str,
+) -> EmailMessage:
+    """The message of one recipient. Headers hold only the project's own text and addresses: the company's
+    and the recipient's names stay in the body (third-party text never reaches a header)."""
+    t = Translator(lang)
+    context = EmailContext(
+        lang,
+        settings.report.title,
+        settings.report.publisher,
+        period.year,
+        period.month,
+        recipient.company_name,
+        recipient.name,
+        files[0][0],
+        files[1][0],
+    )
+    message = EmailMessage(policy=POLICY)
+    subject = t("email.subject", title=settings.report.title, month=t.month(period.year, period.month))
+    # Encoded here, whole, as RFC 2047 words: the email package's own folding can emit an empty encoded word.
+    message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n"))
+    message.set_raw("From", formataddr((settings.report.publisher, sender), charset="utf-8"))
+    message["To"] = Address(addr_spec=recipient.address)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a monthly mailing
+    message.set_content(render("email/message.txt", context, lang))
+    message.add_alternative(render("email/message.html", context, lang), subtype="html")
+    for name, data in files:
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    return message

@@ -1,0 +1,108 @@
+"""The export formats: one module per platform export or scraper result, and the registry that recognises a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ranking.errors import InputError
+from ranking.load.base import Export, LoadContext
+from ranking.load.formats import (
+    apify_linkedin,
+    apify_x,
+    brightdata,
+    canonical,
+    linkedin_creator,
+    linkedin_member,
+    mapped,
+    phantombuster,
+    x_analytics,
+    x_archive,
+)
+from ranking.load.merge import merge_frames
+from ranking.settings import Source
+
+__all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: how to recognise a file of it, and how to load one."""
+
+    name: str
+    description: str
+    matches: Callable[[Path, bytes], bool]
+    load: Callable[[Path, str, LoadContext], Export]
+
+
+def _canonical_matches(path: Path, head: bytes) -> bool:
+    suffix = path.suffix.lower()
+    if suffix not in canonical.SUFFIXES:
+        return False
+    if suffix == ".parquet":
+        return head.startswith(b"PAR1")
+    first = head.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t[")
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        return first.startswith("{") and '"posted_at"' in first.split("}", 1)[0]
+    header = first.split("\n", 1)[0].lower()
+    return "posted_at" in header
+
+
+#: The scraping services' results, recognised by their fields (before the canonical files: an Apify CSV's
+#: `posted_at/timestamp` column would read as a canonical `posted_at`).
+SCRAPERS = [
+    Format(r.name, r.description, r.matches, r.load)
+    for r in (*apify_linkedin.READERS, *apify_x.READERS, *brightdata.READERS, *phantombuster.READERS)
+]
+
+FORMATS: list[Format] = [
+    *SCRAPERS,
+    Format(
+        "canonical",
+        "canonical CSV/JSON/Parquet with the contract's field names (posted_at, post_id or url, ...)",
+        _canonical_matches,
+        canonical.load,
+    ),
+    Format(x_archive.NAME, x_archive.DESCRIPTION, x_archive.matches, x_archive.load),
+    Format(x_analytics.CLASSIC, x_analytics.CLASSIC_DESCRIPTION, x_analytics.classic_matches, x_analytics.load_classic),
+    Format(x_analytics.CONTENT, x_analytics.CONTENT_DESCRIPTION, x_analytics.content_matches, x_analytics.load_content),
+    Format(linkedin_creator.NAME, linkedin_creator.DESCRIPTION, linkedin_creator.matches, linkedin_creator.load),
+    Format(linkedin_member.NAME, linkedin_member.DESCRIPTION, linkedin_member.matches, linkedin_member.load),
+    Format(mapped.NAME, mapped.DESCRIPTION, mapped.matches, mapped.load),
+]
+MAPPED = FORMATS[-1]
+
+
+def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
+    """The format of a file, from its name and first bytes; an unknown one is an InputError listing the known.
+
+    A file named by a `[[sources]]` mapping of the settings is that mapping's, whatever else it looks like.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head.strip():
+        raise InputError.one(shown, "empty file")
+    if any(mapped.pattern_matches(source, path, shown) for source in sources):
+        return MAPPED
+    for fmt in FORMATS:
+        if fmt.matches(path, head):
+            return fmt
+    # the contract's own formats first, the scraping services' after
+    listed = [f for f in FORMATS if f not in SCRAPERS] + SCRAPERS
+    known = "; ".join(f"{f.name} ({f.description})" for f in listed)
+    raise InputError.one(shown, f"unknown export format. Known formats: {known}")
+
+
+def load_file(path: Path, shown: str, ctx: LoadContext) -> Export:
+    """Recognise and load one export file."""
+    return detect(path, shown, ctx.sources).load(path, shown, ctx)
+
+
+def merge_posts(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """One row per (platform, post_id): each field from the most recent export that reports it."""
+    return merge_frames(frames)

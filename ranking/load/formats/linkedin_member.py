@@ -1,0 +1,95 @@
+"""LinkedIn member export ("download your data"): `Shares.csv` (`Shares_<n>.csv`), and `Comments.csv` ignored.
+
+`Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility`: the link is a URL-encoded URN (share, ugcPost,
+activity, groupPost); a multi-line commentary has every line wrapped in stray `"` (a LinkedIn bug, stripped here);
+a post with several media stands once per medium. There is no count at all: the posts are activity, never
+influence, and the file is flagged "no counts". A share without commentary, link or medium is a repost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from ranking import schema
+from ranking.errors import InputError
+from ranking.load.base import Export, LoadContext, export_date
+from ranking.load.formats.canonical import to_canonical
+from ranking.load.sniff import has_columns, named, owner, pick_columns
+from ranking.load.tabular import read_table
+
+NAME = "linkedin-member"
+DESCRIPTION = "LinkedIn member export Shares.csv, Comments.csv"
+NO_COUNTS = "no counts"
+
+_SHARES = {
+    "Date": "posted_at",
+    "ShareLink": "url",
+    "ShareCommentary": "text",
+    "SharedUrl": "shared",
+    "MediaUrl": "media",
+}
+
+
+def _is_comments(path: Path, head: bytes) -> bool:
+    return named(path.name, r"comments(?:_\d+)?\.csv") or has_columns(head, "date", "link", "message")
+
+
+def matches(path: Path, head: bytes) -> bool:
+    """`Shares.csv` by its name or its `ShareLink`, `ShareCommentary` header; `Comments.csv` likewise."""
+    if path.suffix.lower() != ".csv":
+        return False
+    shares = named(path.name, r"shares(?:_\d+)?\.csv") or has_columns(head, "sharelink", "sharecommentary")
+    return shares or _is_comments(path, head)
+
+
+def strip_stray_quotes(column: str) -> pl.Expr:
+    """Undo LinkedIn's multi-line bug: each line after the first starts with `"`, each before the last ends with one.
+
+    Only texts where every line shows the bug are changed, so that a quote the author typed is kept.
+    """
+    lines = pl.col(column).str.split("\n")
+    index = pl.int_range(pl.len())
+    last = pl.len() - 1
+    buggy = (
+        (lines.list.len() > 1)
+        & lines.list.eval((index == last) | pl.element().str.ends_with('"')).list.all()
+        & lines.list.eval((index == 0) | pl.element().str.starts_with('"')).list.all()
+    )
+    fixed = lines.list.eval(
+        pl.when(index == 0)
+        .then(pl.element())
+        .otherwise(pl.element().str.strip_prefix('"'))
+        .pipe(lambda e: pl.when(index == last).then(e).otherwise(e.str.strip_suffix('"')))
+    ).list.join("\n")
+    return pl.when(buggy.fill_null(False)).then(fixed).otherwise(pl.col(column)).alias(column)
+
+
+def load(path: Path, shown: str, ctx: LoadContext) -> Export:
+    """Load `Shares.csv`: the member's posts and reposts, with no counts."""
+    head = path.open("rb").read(64 * 1024)
+    when = export_date(path)
+    if _is_comments(path, head) and not has_columns(head, "sharelink"):
+        note = "comments on other members' posts are not posts: ignored"
+        return Export(path, shown, "LinkedIn member export (comments, ignored)", schema.empty_posts(), when, [note])
+    owner(ctx, shown, "a LinkedIn member export")
+    frame = pick_columns(
+        read_table(path, shown), _SHARES, shown, "the LinkedIn Shares export", ("SharedUrl", "MediaUrl")
+    )
+    for column in ("shared", "media"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(column))
+    bare = pl.col("text").is_null() & pl.col("shared").is_null() & pl.col("media").is_null()
+    frame = frame.with_columns(
+        strip_stray_quotes("text"),
+        pl.lit("linkedin").alias("platform"),
+        pl.when(bare).then(pl.lit("repost")).otherwise(pl.lit("post")).alias("kind"),
+        pl.concat_list(pl.col("shared")).list.drop_nulls().alias("links"),
+    )
+    posts, problems = to_canonical(frame.drop("shared", "media"), ctx, shown, when)
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+    # A post with several media stands once per medium: it is one post.
+    posts = posts.unique(subset=["post_id"], keep="first", maintain_order=True)
+    return Export(path, shown, "LinkedIn member export (Shares)", posts, when, flags=[NO_COUNTS], platform="linkedin")

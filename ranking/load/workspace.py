@@ -1,0 +1,303 @@
+"""The workspace: settings, roster, companies and every export file, read and checked together."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import polars as pl
+
+from ranking.errors import InputError, Problem
+from ranking.load.accounting import Accounting, account, linked_ids, relink
+from ranking.load.base import export_numbered, export_rows
+from ranking.load.formats import Export, Format, LoadContext, detect
+from ranking.load.merge import MergedPosts, merge_lazy
+from ranking.load.tabular import LINE, read_table
+from ranking.load.values import problems_where
+from ranking.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+ID_PATTERN = r"^[a-z0-9_-]+$"
+_TRUE = ("true", "1", "yes", "oui", "y", "o", "vrai")
+_FALSE = ("false", "0", "no", "non", "n", "faux", "")
+
+ROSTER_REQUIRED = ("executive_id", "name", "company", "role", "is_ceo")
+ROSTER_OPTIONAL = ("linkedin", "x_handle", "linkedin_followers", "x_followers")
+COMPANIES_REQUIRED = ("company", "name")
+COMPANIES_OPTIONAL = ("domains", "corporate_handles", "comms_emails")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file the run read, as the manifest lists it."""
+
+    path: str
+    sha256: str
+    format: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class Unread:
+    """An export file that could not be read: whose folder it sits in, what it was taken for, and why."""
+
+    shown: str
+    executive_id: str | None
+    format: str | None  # None when the format itself was not recognised
+    problems: list[Problem]
+
+
+@dataclass
+class Workspace:
+    """Everything `run` reads, loaded and checked."""
+
+    root: Path
+    settings: Settings
+    roster: pl.DataFrame
+    companies: pl.DataFrame
+    merged: MergedPosts  # every export's posts, merged lazily: read them through `scan`, `posts`, `post_count`
+    exports: list[Export] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)  # export files that could not be read (validate lists them)
+    accounting: list[Accounting] = field(default_factory=list)  # what became of each record of each export read
+
+    @property
+    def scan(self) -> pl.LazyFrame:
+        """The merged posts as a lazy query: the stages that window or aggregate them read only what they need."""
+        return self.merged.posts
+
+    @property
+    def post_count(self) -> int:
+        """How many posts the workspace holds (after the merge), without reading them."""
+        return self.merged.rows
+
+    @cached_property
+    def posts(self) -> pl.DataFrame:
+        """Every merged post with every column, in memory (collected on first use: prefer `scan` on big data)."""
+        return self.merged.posts.collect()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _shown(root: Path, path: Path) -> str:
+    return str(root / path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _require(frame: pl.DataFrame, shown: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError.one(shown, f"missing column '{missing[0]}' (required: {', '.join(columns)})", 1)
+
+
+def _read_listing(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) -> pl.DataFrame:
+    shown = str(path)
+    if not path.exists():
+        raise InputError.one(shown, "file not found")
+    frame = read_table(path, shown)
+    _require(frame, shown, required)
+    for name in optional:
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
+    return frame.select([*required, *optional, LINE])
+
+
+def _ids_problems(frame: pl.DataFrame, column: str, shown: str) -> list[Problem]:
+    problems = problems_where(frame, pl.col(column).is_null(), shown, f"{column} is missing")
+    problems += problems_where(
+        frame,
+        pl.col(column).is_not_null() & ~pl.col(column).str.contains(ID_PATTERN),
+        shown,
+        pl.format("{} '{}' must be lower-case letters, digits, '_' or '-'", pl.lit(column), pl.col(column)),
+    )
+    problems += problems_where(
+        frame,
+        pl.col(column).is_not_null() & pl.col(column).is_duplicated() & (pl.int_range(pl.len()).over(column) > 0),
+        shown,
+        pl.format("duplicate {} '{}'", pl.lit(column), pl.col(column)),
+    )
+    return problems
+
+
+def load_companies(path: Path) -> tuple[pl.DataFrame, list[Problem]]:
+    """Read companies.csv: ids, names, domains, corporate handles and comms e-mails (`;`-separated)."""
+    frame = _read_listing(path, COMPANIES_REQUIRED, COMPANIES_OPTIONAL)
+    problems = _ids_problems(frame, "company", str(path))
+    problems += problems_where(frame, pl.col("name").is_null(), str(path), "name is missing")
+    split = [
+        pl.col(c)
+        .fill_null("")
+        .str.split(";")
+        .list.eval(pl.element().str.strip_chars())
+        .list.eval(pl.element().filter(pl.element() != ""))
+        for c in COMPANIES_OPTIONAL
+    ]
+    return frame.with_columns(split), problems
+
+
+def _bool(column: str) -> pl.Expr:
+    lowered = pl.col(column).fill_null("").str.strip_chars().str.to_lowercase()
+    return pl.when(lowered.is_in(list(_TRUE))).then(True).when(lowered.is_in(list(_FALSE))).then(False)
+
+
+def load_roster(path: Path, companies: pl.DataFrame) -> tuple[pl.DataFrame, list[Problem]]:
+    """Read roster.csv, checking ids, companies, the CEO flag and follower counts."""
+    from ranking.load.values import parse_count
+
+    shown = str(path)
+    frame = _read_listing(path, ROSTER_REQUIRED, ROSTER_OPTIONAL)
+    problems = _ids_problems(frame, "executive_id", shown)
+    problems += problems_where(frame, pl.col("name").is_null(), shown, "name is missing")
+    known = companies.get_column("company").implode()
+    problems += problems_where(
+        frame,
+        ~pl.col("company").is_in(known).fill_null(False),
+        shown,
+        pl.format("unknown company '{}' (not in companies.csv)", pl.col("company").fill_null("")),
+    )
+    problems += problems_where(
+        frame,
+        _bool("is_ceo").is_null(),
+        shown,
+        pl.format("is_ceo must be true/false, 1/0, yes/no or oui/non, not '{}'", pl.col("is_ceo")),
+    )
+    frame = frame.with_columns(_bool("is_ceo").fill_null(False).alias("is_ceo"), pl.col("role").fill_null(""))
+    for name in ("linkedin_followers", "x_followers"):
+        series, found = parse_count(frame, name, shown)
+        problems += found
+        frame = frame.with_columns(series)
+    return frame, problems
+
+
+def export_files(root: Path) -> list[tuple[Path, str | None]]:
+    """Every export file with the executive its folder names (None for the multi-executive files on top)."""
+    exports = root / "exports"
+    if not exports.is_dir():
+        return []
+    found: list[tuple[Path, str | None]] = []
+    for entry in sorted(exports.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            for sub, _dirs, files in sorted(os.walk(entry)):
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        found.append((Path(sub) / name, entry.name))
+        elif entry.is_file():
+            found.append((entry, None))
+    return found
+
+
+def load_workspace(root: Path, *, progress: Callable[[str], None] | None = None) -> Workspace:
+    """Read and check the whole workspace; any problem raises InputError (carrying every problem found)."""
+    return _read(root, strict=True, progress=progress).workspace
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `ranking validate` shows: the workspace as far as it could be read, and every problem found."""
+
+    workspace: Workspace
+    problems: list[Problem]
+
+
+def check_workspace(root: Path, *, progress: Callable[[str], None] | None = None) -> Checked:
+    """Read and check the whole workspace, returning every problem with whatever could be loaded (a problem that
+    stops the reading itself, such as unreadable settings, still raises InputError)."""
+    return _read(root, strict=False, progress=progress)
+
+
+def _read(root: Path, *, strict: bool, progress: Callable[[str], None] | None) -> Checked:
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise InputError.one(root, "workspace folder not found")
+    settings = load_settings(root / "ranking.toml")
+    companies, found = load_companies(root / "companies.csv")
+    problems += found
+    roster, found = load_roster(root / "roster.csv", companies)
+    problems += found
+    roster_ids = set(roster.get_column("executive_id").drop_nulls().to_list())
+    exports: list[Export] = []
+    unread: list[Unread] = []
+    inputs = [
+        InputFile(str(p), _sha256(root / p.name), kind, rows)
+        for p, kind, rows in (
+            (root / "companies.csv", "companies", companies.height),
+            (root / "roster.csv", "roster", roster.height),
+        )
+    ]
+    if (root / "ranking.toml").exists():
+        inputs.insert(0, InputFile(str(root / "ranking.toml"), _sha256(root / "ranking.toml"), "settings", 0))
+    for path, owner in export_files(root):
+        shown = _shown(root, path)
+        if progress:
+            progress(shown)
+        if owner is not None and owner not in roster_ids:
+            problem = Problem(shown, f"folder exports/{owner}/ names no executive of roster.csv")
+            problems.append(problem)
+            unread.append(Unread(shown, None, None, [problem]))
+            continue
+        fmt: Format | None = None
+        try:
+            fmt = detect(path, shown, settings.sources)
+            ctx = LoadContext(roster, settings.scoring.timezone, owner, settings.sources, settings.inputs.strict)
+            export = fmt.load(path, shown, ctx)
+        except InputError as exc:
+            problems += exc.problems
+            unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
+            continue
+        export.executive_id = owner
+        exports.append(export)
+        inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export)))
+    if problems and strict:
+        raise InputError(problems)
+    links = linked_ids(exports)
+    posts = merge_lazy([relink(export_numbered(e), links) for e in exports], [export_rows(e) for e in exports])
+    accounting = [account(e, merged) for e, merged in zip(exports, posts.shared, strict=True)]
+    warnings = [f"{e.shown}: {note}" for e in exports for note in e.notes]
+    roster = with_exported_followers(roster, exports)
+    workspace = Workspace(
+        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting
+    )
+    return Checked(workspace, problems)
+
+
+def with_exported_followers(roster: pl.DataFrame, exports: list[Export]) -> pl.DataFrame:
+    """Fill the follower counts the roster leaves empty with those the exports state (the most recent export's)."""
+    stated = [
+        (executive, f"{e.platform}_followers", count, e.snapshot)
+        for e in exports
+        if e.platform is not None
+        for executive, count in e.followers.items()
+    ]
+    for column in sorted({c for _e, c, _n, _s in stated}):
+        if column not in roster.columns:
+            continue
+        latest = (
+            pl.DataFrame(
+                [(e, n, s) for e, c, n, s in stated if c == column],
+                schema={"executive_id": pl.String, "__followers": pl.Int64, "__at": pl.Datetime("us", "UTC")},
+                orient="row",
+            )
+            .sort("__at", descending=True)
+            .unique(subset="executive_id", keep="first")
+            .drop("__at")
+        )
+        roster = (
+            roster.join(latest, on="executive_id", how="left", maintain_order="left")
+            .with_columns(pl.col(column).fill_null(pl.col("__followers")))
+            .drop("__followers")
+        )
+    return roster

@@ -1,0 +1,99 @@
+"""`ranking.xlsx`: the company, executive and CEO tables of both scopes, laid out for Excel users.
+
+Every text cell is written as text (never a formula, a number or a link, whatever it starts with), and a cell a
+spreadsheet would read as a formula carries Excel's quote prefix so that it stays text when edited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import xlsxwriter
+
+from ranking.outputs.staging import FORMULA_START
+from ranking.period import SCOPE_ORDER, Period, Scope
+from ranking.report.i18n import Translator
+from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, ScopeScores
+
+#: Number formats by column (others: text, or whole numbers with thousands separators).
+FORMATS = {
+    "index": "0.0",
+    "effective_contributors": "0.00",
+    "collectivity": "0%",
+    "top_contributor_share": "0%",
+    "rank": "0",
+    "rank_change": "+0;-0;0",
+    "members": "0",
+    "active_members": "0",
+}
+SHEETS = (("companies", COMPANY_COLUMNS), ("executives", EXECUTIVE_COLUMNS), ("ceos", EXECUTIVE_COLUMNS))
+
+
+def sheet_frame(scores: dict[Scope, ScopeScores], which: str, columns: tuple[str, ...]) -> pl.DataFrame:
+    """One sheet's rows: the year to date, then the month, each in rank order."""
+    frames = [getattr(scores[s], which).with_columns(pl.lit(s).alias("scope")) for s in SCOPE_ORDER]
+    return pl.concat(frames, how="vertical_relaxed").select(columns)
+
+
+def is_risky(text: str) -> bool:
+    """Whether a spreadsheet would read the text as a formula."""
+    return text.startswith(FORMULA_START)
+
+
+def _width(header: str, values: list[Any]) -> float:
+    longest = max([len(header), *(len(str(v)) for v in values[:500] if v is not None)])
+    return min(max(longest + 2, 6), 45)
+
+
+def write_workbook(scores: dict[Scope, ScopeScores], target: Path, lang: str, period: Period) -> None:
+    """Write the three tables, one sheet each, with labels of `lang` and Excel number formats."""
+    t = Translator(lang)
+    workbook = xlsxwriter.Workbook(
+        str(target), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
+    # A fixed creation date keeps the file identical from one run to the next.
+    workbook.set_properties(
+        {
+            "title": t("xlsx.title", month=t.month(period.year, period.month)),
+            "created": datetime(period.year, period.month, 1),
+        }
+    )
+    text = workbook.add_format({"valign": "top"})
+    quoted = workbook.add_format({"valign": "top", "quote_prefix": True})
+    numbers = {name: workbook.add_format({"num_format": fmt, "valign": "top"}) for name, fmt in FORMATS.items()}
+    whole = workbook.add_format({"num_format": "#,##0", "valign": "top"})
+    for which, columns in SHEETS:
+        frame = sheet_frame(scores, which, columns)
+        sheet = workbook.add_worksheet(t(f"xlsx.sheet.{which}"))
+        headers = [t(f"xlsx.col.{c}") for c in columns]
+        for col, name in enumerate(columns):
+            values = frame.get_column(name).to_list()
+            dtype = frame.schema[name]
+            for row, value in enumerate(values, start=1):
+                if name == "scope":
+                    sheet.write_string(row, col, t(f"scope.{value}"), text)
+                elif value is None:
+                    sheet.write_blank(row, col, None)
+                elif dtype == pl.String:
+                    sheet.write_string(row, col, value, quoted if is_risky(value) else text)
+                elif dtype == pl.Boolean:
+                    sheet.write_boolean(row, col, value)
+                else:
+                    sheet.write_number(row, col, value, numbers.get(name, whole))
+            sheet.set_column(col, col, _width(headers[col], values))
+        sheet.add_table(
+            0,
+            0,
+            max(frame.height, 1),
+            len(columns) - 1,
+            {
+                "columns": [{"header": h} for h in headers],
+                "style": "Table Style Light 9",
+                "autofilter": True,
+                "name": f"{which.capitalize()}Table",
+            },
+        )
+        sheet.freeze_panes(1, 0)
+    workbook.close()

@@ -1,0 +1,126 @@
+"""WeasyPrint: the print stylesheet and fonts parsed once per process, a URL fetcher that serves only the project's
+own templates and assets, and byte-identical PDFs (third-party text is data, never markup)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import unquote, urlparse
+
+from ranking.resources import templates_dir
+
+log = logging.getLogger(__name__)
+
+# WeasyPrint saves a colour emoji font (Noto Color Emoji) anew with fontTools before embedding it, which stamps
+# the font with the time of the render unless SOURCE_DATE_EPOCH says which: a fixed one keeps re-renders
+# byte-identical (a user's own SOURCE_DATE_EPOCH is kept; spawned workers inherit it).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1609459200")
+
+
+class FetchRefused(Exception):
+    """Raised by the URL fetcher for anything outside the project's templates folder."""
+
+
+def allowed(url: str, assets: Iterable[Path] = ()) -> Path | None:
+    """The local file `url` names when the renderer may read it (a file of templates/ or one of `assets`)."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parsed.path)).resolve()
+    if path.is_relative_to(templates_dir().resolve()) or path in {a.resolve() for a in assets}:
+        return path if path.is_file() else None
+    return None
+
+
+def _fetcher(assets: Iterable[Path] = ()) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    extra = tuple(assets)
+
+    class ProjectFetcher(URLFetcher):
+        """Serves only files under the templates folder and the run's own assets (the publisher's logo);
+        refuses every other URL (other files, http:, data:)."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = allowed(url, extra)
+            if path is not None:
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _mime(path)})
+            log.debug("refused to fetch %s", url)
+            raise FetchRefused(f"refused to fetch {url}")
+
+    return ProjectFetcher()
+
+
+def _mime(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """What makes two renders of the same document byte-identical: an identifier derived from the document
+    itself (the dates come from the `dcterms.*` meta tags of the templates, set from the period)."""
+
+    identifier: bytes
+
+    @classmethod
+    def of(cls, html: str) -> PdfOptions:
+        return cls(hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii"))
+
+
+#: The print stylesheet of every document (the templates do not link it: it is parsed once per process).
+STYLESHEET = "print.css"
+
+
+def _stylesheet(fetcher: Any) -> tuple[Any, Any]:
+    """The print stylesheet parsed through `fetcher`, with the font configuration holding its @font-face fonts."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    url = (templates_dir().resolve() / STYLESHEET).as_uri()
+    return weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=fonts), fonts
+
+
+@cache
+def _shared_stylesheet() -> tuple[Any, Any]:
+    """The stylesheet and fonts every document of this process shares: parsing the stylesheet and loading its fonts
+    once, and keeping Pango's font caches warm from one document to the next, saves a tenth of a company report."""
+    return _stylesheet(_fetcher())
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, parse the stylesheet, load its fonts and write a one-line PDF: what the first document of
+    a process pays on top of its own layout (a second or more), done by a worker before it is handed documents."""
+    write_pdf('<p lang="fr">Octobre 2021 · 12 345 <b>é</b></p>', io.BytesIO())
+
+
+def write_pdf(html: str, target: Path | BinaryIO, assets: Iterable[Path] = (), fetcher: Any = None) -> int:
+    """Lay out `html` with WeasyPrint, write the PDF to `target` and return its number of pages.
+
+    `assets` are the only files outside templates/ the renderer may read (the publisher's logo). A `fetcher` given
+    (tests record what is fetched) reads the stylesheet and fonts too; otherwise they are the process's shared ones."""
+    import weasyprint
+
+    base = templates_dir().resolve().as_uri() + "/"
+    stylesheet, fonts = _shared_stylesheet() if fetcher is None else _stylesheet(fetcher)
+    page = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher or _fetcher(assets))
+    document = page.render(stylesheets=[stylesheet], font_config=fonts)
+    document.write_pdf(target, pdf_identifier=PdfOptions.of(html).identifier)
+    return len(document.pages)

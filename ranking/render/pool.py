@@ -1,0 +1,151 @@
+"""Rendering a run's PDFs `jobs` at a time: the leaderboard and the company reports share one pool of worker
+processes, started before the run needs them, so that both cores are busy from the first document to the last.
+
+Each worker imports WeasyPrint, parses the stylesheet, loads the fonts and lays out a first page once, in the pool's
+initializer: while the main process still reads and scores the workspace. The documents are handed out longest
+first (the leaderboard, then the biggest teams), so that no long document starts last and leaves a core idle."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ranking.render.environment import render
+from ranking.render.pdf import warm_up, write_pdf
+from ranking.report.company import CompanyContext
+from ranking.report.leaderboard import LeaderboardContext
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[str], None]
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Document:
+    """One PDF to write: a template, its context, where it goes, and a rough size to order the work by."""
+
+    template: str
+    context: Any
+    target: Path
+    size: int
+
+
+def leaderboard_document(context: LeaderboardContext, target: Path) -> Document:
+    """The leaderboard, the run's longest document: it goes first."""
+    return Document("leaderboard.html", context, target, size=1_000_000)
+
+
+def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> list[Document]:
+    """One report per company, `folder/<company>.pdf`; its size grows with its executives and their best posts."""
+    return [
+        Document("company.html", c, folder / f"{c.company}.pdf", sum(2 + len(e.best) for e in c.executives))
+        for c in contexts
+    ]
+
+
+def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
+    """Write one document (in a worker process, or in this one): returns its number of pages."""
+    return write_pdf(render(document.template, document.context, lang), document.target, assets)
+
+
+class Renderer:
+    """Writes documents in this process (one job) or in a pool of `jobs` spawned worker processes."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = max(1, jobs or default_jobs())
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Start the workers now, so that they get ready while the caller prepares the documents (no-op for one
+        job, or when they run already). Not done before the input is known good: a run that fails to load its
+        workspace need not wait for workers."""
+        if self.jobs == 1 or self._pool is not None:
+            return
+        # Spawned (not forked) workers: forking a process that runs polars' thread pool can deadlock.
+        # the workers log what the main process logs: nothing but errors from the PDF libraries with --quiet
+        levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_initialise,
+            initargs=(levels,),
+        )
+        # The pool starts a worker per task submitted while none is idle: submit one task per worker.
+        for _ in range(self.jobs):
+            self._pool.submit(os.getpid)
+
+    def render(
+        self, documents: Iterable[Document], lang: str, assets: tuple[Path, ...] = (), step: Step | None = None
+    ) -> dict[Path, int]:
+        """Write every document, longest first; returns the pages of each, by target."""
+        say = step or (lambda _message: None)
+        order = sorted(documents, key=lambda d: -d.size)
+        for folder in sorted({d.target.parent for d in order}):
+            folder.mkdir(parents=True, exist_ok=True)
+        pages: dict[Path, int] = {}
+        self.start()
+        if self._pool is None:
+            for done, document in enumerate(order, 1):
+                say(f"rendering {document.target.name} ({done}/{len(order)})")
+                pages[document.target] = render_document(document, lang, assets)
+            return pages
+        futures: dict[Future[int], Document] = {self._pool.submit(render_document, d, lang, assets): d for d in order}
+        say(f"rendering {len(order)} documents, {self.jobs} at a time")
+        for done, future in enumerate(as_completed(futures), 1):
+            pages[futures[future].target] = future.result()
+            say(f"rendering {len(order)} documents, {self.jobs} at a time: {done} done")
+        return pages
+
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers: after their last document, or (`wait=False`) without waiting for them."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool = None
+
+
+#: The loggers of the PDF libraries, whose warnings (a font without some glyph, a subsetting fallback) are no
+#: business of a user who asked for errors only.
+QUIET_LOGGERS = ("weasyprint", "fontTools")
+
+
+def quiet_pdf_libraries() -> None:
+    """Let the PDF libraries log errors only (in this process, and in the workers started after this)."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _initialise(levels: dict[str, int] | None = None) -> None:
+    for name, level in (levels or {}).items():
+        logging.getLogger(name).setLevel(level)
+    # A failure here would only say that a worker died: let the first document fail, with the real error.
+    try:
+        warm_up()
+    except Exception:  # pragma: no cover - e.g. a missing system library, reported by the first document
+        log.debug("warming up the renderer failed", exc_info=True)
+
+
+@contextmanager
+def renderer(jobs: int | None = None) -> Iterator[Renderer]:
+    """A `Renderer` whose workers stop when the block ends; when it fails, without waiting for them."""
+    r = Renderer(jobs)
+    try:
+        yield r
+    except BaseException:
+        r.close(wait=False)
+        raise
+    r.close()

@@ -1,0 +1,162 @@
+"""What both reports draw on, computed once per run whatever the language: the ranked tables with names,
+the monthly series since January, the platform split, the best posts and the data-quality facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date
+from pathlib import Path
+
+import polars as pl
+
+from ranking.errors import InputError
+from ranking.load.workspace import Workspace
+from ranking.period import Period, Scope
+from ranking.report.content import ContentFacts, content_facts
+from ranking.score.ranks import ScopeScores
+from ranking.score.series import best_posts, missing_counts, monthly_scores, platform_scores, team_monthly_scores
+from ranking.settings import Settings
+
+
+@dataclass(frozen=True)
+class ExportFacts:
+    """One export file as the data-quality pages list it."""
+
+    shown: str
+    format: str
+    snapshot: date
+    posts: int
+    executives: frozenset[str]
+    flags: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the documents are built from (polars frames keyed by scope, plain facts otherwise)."""
+
+    period: Period
+    settings: Settings
+    teams: dict[Scope, pl.DataFrame]  # the ranked teams, with the top contributor's name and role, badge, other rank
+    executives: dict[Scope, pl.DataFrame]  # the ranked executives, with company name, platform split, other rank
+    ceos: dict[Scope, pl.DataFrame]
+    executive_months: pl.DataFrame  # executive_id, company, month, score
+    team_months: pl.DataFrame  # company, month, score
+    best: pl.DataFrame  # the best posts of the month of each executive, with their influence
+    missing: pl.DataFrame  # executive_id, no_counts, total_only (year to date)
+    without_data: frozenset[str]  # roster executives no export has a post of
+    exports: tuple[ExportFacts, ...]
+    roster: pl.DataFrame
+    companies: pl.DataFrame
+    posts: int
+    warnings: tuple[str, ...]
+    logo: Path | None
+    content: ContentFacts  # tone mixes, topics and flagged posts of the year to date (ranking.report.content)
+
+
+def logo_path(ws: Workspace) -> Path | None:
+    """The publisher's logo named by the settings: a file inside the workspace, or an InputError."""
+    name = ws.settings.report.logo
+    if not name:
+        return None
+    root = ws.root.resolve()
+    path = (root / name).resolve()
+    settings_file = ws.root / "ranking.toml"
+    if not path.is_relative_to(root):
+        raise InputError.one(settings_file, f"report.logo must be a file of the workspace, not {name!r}")
+    if not path.is_file():
+        raise InputError.one(settings_file, f"report.logo: file not found: {ws.root / name}")
+    return path
+
+
+def badge(threshold: float) -> pl.Expr:
+    """`collective` when the score is spread (collectivity at or above the threshold, and at least two effective
+    contributors: in a small team, collectivity alone is high even when one person carries everything),
+    `one_voice` otherwise; nothing for a team without score."""
+    return (
+        pl.when(pl.col("team_score") <= 0)
+        .then(pl.lit(None, pl.String))
+        .when((pl.col("collectivity") >= threshold) & (pl.col("effective_contributors") >= 2))
+        .then(pl.lit("collective"))
+        .otherwise(pl.lit("one_voice"))
+    )
+
+
+def _other_rank(frame: pl.DataFrame, other: pl.DataFrame, key: str) -> pl.DataFrame:
+    ranks = other.select(key, pl.col("rank").alias("other_rank"), pl.col("rank_change").alias("other_change"))
+    return frame.join(ranks, on=key, how="left", maintain_order="left")
+
+
+def _teams(scores: dict[Scope, ScopeScores], roster: pl.DataFrame, threshold: float) -> dict[Scope, pl.DataFrame]:
+    people = roster.select(
+        pl.col("executive_id").alias("top_contributor"),
+        pl.col("name").alias("top_name"),
+        pl.col("role").alias("top_role"),
+    )
+    out: dict[Scope, pl.DataFrame] = {}
+    for scope, s in scores.items():
+        other = scores["month" if scope == "ytd" else "ytd"].companies
+        frame = s.companies.join(people, on="top_contributor", how="left", maintain_order="left")
+        out[scope] = _other_rank(frame.with_columns(badge(threshold).alias("badge")), other, "company")
+    return out
+
+
+def _executives(
+    frames: dict[Scope, pl.DataFrame], companies: pl.DataFrame, split: dict[Scope, pl.DataFrame]
+) -> dict[Scope, pl.DataFrame]:
+    names = companies.select("company", pl.col("name").alias("company_name"))
+    out: dict[Scope, pl.DataFrame] = {}
+    for scope, frame in frames.items():
+        other = frames["month" if scope == "ytd" else "ytd"]
+        named = frame.join(names, on="company", how="left", maintain_order="left").join(
+            split[scope], on="executive_id", how="left", maintain_order="left"
+        )
+        out[scope] = _other_rank(named, other, "executive_id")
+    return out
+
+
+def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
+    facts = []
+    for e in ws.exports:
+        people = frozenset(e.posts.get_column("executive_id").drop_nulls().unique().to_list())
+        # In UTC: a date read from a file name is stored as the end of that day in UTC.
+        snapshot = e.snapshot.astimezone(UTC).date()
+        facts.append(ExportFacts(e.shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
+    return tuple(sorted(facts, key=lambda f: f.shown))
+
+
+def report_data(
+    ws: Workspace, scores: dict[Scope, ScopeScores], posts: Mapping[Scope, pl.DataFrame], period: Period
+) -> ReportData:
+    """Gather what the leaderboard and the company reports show, once for all documents and languages.
+
+    `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once)."""
+    weights = ws.settings.scoring
+    report = ws.settings.report
+    split = {scope: platform_scores(posts[scope], ws.roster, weights) for scope in scores}
+    executive_months = monthly_scores(posts["ytd"], ws.roster, weights, period)
+    # Whether an executive has any post at all, whatever its date: read from the merged posts, one column only.
+    with_posts = set(ws.scan.select("executive_id").unique().collect().get_column("executive_id").drop_nulls())
+    best = best_posts(posts["month"], weights, report.best_posts).with_columns(
+        pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.date().alias("day")
+    )
+    return ReportData(
+        period=period,
+        settings=ws.settings,
+        teams=_teams(scores, ws.roster, report.collective_threshold),
+        executives=_executives({s: v.executives for s, v in scores.items()}, ws.companies, split),
+        ceos=_executives({s: v.ceos for s, v in scores.items()}, ws.companies, split),
+        executive_months=executive_months,
+        team_months=team_monthly_scores(executive_months),
+        best=best,
+        missing=missing_counts(posts["ytd"]),
+        without_data=frozenset(set(ws.roster.get_column("executive_id").to_list()) - with_posts),
+        exports=_export_facts(ws),
+        roster=ws.roster,
+        companies=ws.companies,
+        posts=ws.post_count,
+        warnings=tuple(ws.warnings),
+        logo=logo_path(ws),
+        content=content_facts(posts["ytd"], ws.settings),
+    )

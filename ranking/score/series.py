@@ -1,0 +1,96 @@
+"""What the reports show beyond the tables: monthly series since January, platform split, best posts, movers and
+the posts whose counts are missing. Each function receives the posts of its window (ranking.pipeline windows
+them once) and only aggregates them."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ranking.period import Period
+from ranking.schema import PLATFORMS
+from ranking.score.ranks import influence
+from ranking.settings import Scoring
+
+
+def monthly_scores(
+    ytd_posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring, period: Period
+) -> pl.DataFrame:
+    """Each roster executive's influence score of every month from January to `period` (zeros included), from the
+    posts of the year to date: columns executive_id, company, month (1…period.month), score; ordered by executive
+    then month."""
+    local_month = pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.month().cast(pl.Int64)
+    per_month = (
+        ytd_posts.lazy()
+        .with_columns(influence(weights).alias("score"), local_month.alias("month"))
+        .group_by("executive_id", "month")
+        .agg(pl.col("score").sum())
+    )
+    months = pl.LazyFrame({"month": list(range(1, period.month + 1))}, schema={"month": pl.Int64})
+    grid = roster.lazy().select("executive_id", "company").join(months, how="cross")
+    return (
+        grid.join(per_month, on=["executive_id", "month"], how="left")
+        .with_columns(pl.col("score").fill_null(0))
+        .sort("executive_id", "month")
+        .collect()
+    )
+
+
+def team_monthly_scores(executive_months: pl.DataFrame) -> pl.DataFrame:
+    """Each company's team score of every month (the sum of its executives'): company, month, score."""
+    return executive_months.group_by("company", "month").agg(pl.col("score").sum()).sort("company", "month")
+
+
+def platform_scores(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
+    """Each roster executive's influence score by platform over the posts of one window: executive_id, linkedin, x."""
+    scored = posts.lazy().with_columns(influence(weights).alias("__i"))
+    split = scored.group_by("executive_id").agg(
+        [pl.col("__i").filter(pl.col("platform") == p).sum().alias(p) for p in PLATFORMS]
+    )
+    return (
+        roster.lazy()
+        .select("executive_id")
+        .join(split, on="executive_id", how="left")
+        .with_columns(pl.col(PLATFORMS).fill_null(0))
+        .collect()
+    )
+
+
+def best_posts(posts: pl.DataFrame | pl.LazyFrame, weights: Scoring, n: int) -> pl.DataFrame:
+    """The `n` most influential posts (reposts excluded) of each executive among the posts of one window, with
+    their influence; ties go to the most recent post, then the post id, so that the choice is stable."""
+    return (
+        posts.lazy()
+        .filter(pl.col("kind") != "repost")
+        .with_columns(influence(weights).alias("influence"))
+        .sort(["executive_id", "influence", "posted_at", "post_id"], descending=[False, True, True, False])
+        .group_by("executive_id", maintain_order=True)
+        .head(n)
+        .collect()
+    )
+
+
+def movers(ranked: pl.DataFrame, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The `n` biggest climbers and fallers of a ranked table (by `rank_change`; ties by the new rank)."""
+    moved = ranked.filter(pl.col("rank_change").is_not_null())
+    climbers = moved.filter(pl.col("rank_change") > 0).sort(["rank_change", "rank"], descending=[True, False])
+    fallers = moved.filter(pl.col("rank_change") < 0).sort(["rank_change", "rank"], descending=[False, False])
+    return climbers.head(n), fallers.head(n)
+
+
+def missing_counts(ytd_posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Per executive, the year-to-date posts (reposts excluded) whose exports give no count at all
+    (`no_counts`) or only an engagements total (`total_only`); executives with neither are left out."""
+    split = pl.any_horizontal([pl.col(c).is_not_null() for c in ("reactions", "comments", "shares")])
+    total = pl.col("engagements").is_not_null()
+    return (
+        ytd_posts.lazy()
+        .filter(pl.col("kind") != "repost")
+        .group_by("executive_id")
+        .agg(
+            (~split & ~total).sum().cast(pl.Int64).alias("no_counts"),
+            (~split & total).sum().cast(pl.Int64).alias("total_only"),
+        )
+        .filter((pl.col("no_counts") > 0) | (pl.col("total_only") > 0))
+        .sort("executive_id")
+        .collect()
+    )

@@ -1,0 +1,120 @@
+"""Small hand-made workspaces for tests."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROSTER_FIELDS = ["executive_id", "name", "company", "role", "is_ceo", "linkedin", "x_handle",
+                 "linkedin_followers", "x_followers"]  # fmt: skip
+POST_FIELDS = ["executive_id", "platform", "post_id", "posted_at", "kind", "text", "url", "reactions", "comments",
+               "shares", "engagements", "snapshot"]  # fmt: skip
+
+
+def write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]], **kwargs: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    encoding = kwargs.pop("encoding", "utf-8")
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.DictWriter(fh, fields, restval="", extrasaction="ignore", **kwargs)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def person(pid: str, company: str, ceo: bool = False, name: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "executive_id": pid,
+        "name": name or pid.replace("-", " ").title(),
+        "company": company,
+        "role": "CEO" if ceo else "CFO",
+        "is_ceo": "true" if ceo else "false",
+        **extra,
+    }
+
+
+def post(
+    pid: str,
+    who: str,
+    when: str,
+    reactions: Any = 0,
+    comments: Any = 0,
+    shares: Any = 0,
+    kind: str = "post",
+    platform: str = "linkedin",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "executive_id": who,
+        "platform": platform,
+        "post_id": pid,
+        "posted_at": when,
+        "kind": kind,
+        "reactions": reactions,
+        "comments": comments,
+        "shares": shares,
+        **extra,
+    }
+
+
+def workspace(
+    root: Path,
+    people: list[dict[str, Any]],
+    posts: list[dict[str, Any]] | None = None,
+    companies: list[str] | None = None,
+    toml: str | None = None,
+) -> Path:
+    """Write a workspace: companies (ids, named after themselves), roster and one canonical posts file."""
+    root.mkdir(parents=True, exist_ok=True)
+    ids = companies if companies is not None else sorted({p["company"] for p in people})
+    write_csv(
+        root / "companies.csv",
+        ["company", "name", "domains", "corporate_handles", "comms_emails"],
+        [{"company": c, "name": c.title()} for c in ids],
+    )
+    write_csv(root / "roster.csv", ROSTER_FIELDS, people)
+    if posts is not None:
+        write_csv(root / "exports" / "posts.csv", POST_FIELDS, posts)
+    if toml is not None:
+        (root / "ranking.toml").write_text(toml, encoding="utf-8")
+    return root
+
+
+def runs_in_fresh_processes(root: Path, out: Path, period: str = "2021-10") -> tuple[Path, Path]:
+    """Two `ranking run` of the workspace at `root` in fresh processes (other hash seeds, one and two jobs):
+    their month folders, whose files must be byte-identical."""
+    folders = []
+    for n, seed in ((1, "1"), (2, "2")):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        target = out / f"o{n}"
+        command = [sys.executable, "-m", "ranking", "run", "-w", str(root), "-p", period, "-o", str(target), "-q"]
+        subprocess.run([*command, "--jobs", str(n)], check=True, env=env, cwd=Path(__file__).resolve().parent.parent)
+        folders.append(target / period)
+    return folders[0], folders[1]
+
+
+def small_workspace(tmp_path: Path) -> Path:
+    """Two companies, three executives (names and roles a spreadsheet would read as formulas), posts of January and
+    October: a repost, a post with an engagements total only, one without any count, one at 23:30 UTC on
+    31 January (February in Paris)."""
+    people = [
+        person("ana", "acme", ceo=True, name="Ana Lopez"),
+        person("bob", "acme", name='=HYPERLINK("http://evil","x")', role="+33 1 23"),
+        person("cleo", "beta", ceo=True, name="@Cleo", role="-CFO"),
+    ]
+    posts = [
+        post("1", "ana", "2021-01-31T23:30:00Z", reactions=10),  # 1 February in Paris
+        post("2", "ana", "2021-10-05T10:00:00Z", reactions=7, comments=1, platform="x"),
+        post("3", "ana", "2021-10-06T10:00:00Z", reactions=20, shares=1),
+        post("4", "ana", "2021-10-07T10:00:00Z", reactions=20, shares=1),
+        post("5", "ana", "2021-10-08T10:00:00Z", reactions=1),
+        post("6", "bob", "2021-10-09T10:00:00Z", reactions="", comments="", shares="", engagements=50),
+        post("7", "bob", "2021-10-10T10:00:00Z", reactions="", comments="", shares=""),
+        post("8", "bob", "2021-10-11T10:00:00Z", reactions=99, kind="repost"),
+        post("9", "cleo", "2021-09-11T10:00:00Z", reactions=500),
+        post("10", "cleo", "2021-10-11T10:00:00Z", reactions=2),
+    ]
+    return workspace(tmp_path / "ws", people, posts)
