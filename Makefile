@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test lint bench fixtures system clean help
+.PHONY: demo test lint bench fixtures system clean help screenshots
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
 	@echo "make test   set everything up, lint and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
 	@echo "make bench  the benchmark (bench/)"
+	@echo "make screenshots  leaderboard.html of the demo at phone and desktop widths (docs/screenshots/)"
 
 system:
 	@bash .ci/system-deps
@@ -25,6 +26,9 @@ $(STAMP): pyproject.toml
 
 demo: system $(STAMP)
 	$(BIN)/ranking run --workspace fixtures/demo --period $(PERIOD) --out output
+
+screenshots: system $(STAMP)
+	$(BIN)/python -m tests.browser docs/screenshots
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/make_demo.py

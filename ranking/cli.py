@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ranking.errors import InputError, RankingError, UsageError
+from ranking.interrupt import Interrupted
 from ranking.period import Period
 from ranking.settings import LANGS
+from ranking.textsafe import for_terminal
 
 if TYPE_CHECKING:
     from ranking.deliver.send import SendResult
@@ -43,11 +48,25 @@ def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 period_option = click.option(
     "--period",
     "-p",
-    required=True,
+    default=None,
     callback=_period,
     metavar="YYYY-MM",
-    help="The month to rank, e.g. 2021-10.",
+    help="The month, e.g. 2021-10 (default: the last complete month in the workspace's time zone, RANKING_TODAY "
+    "standing for today when set).",
 )
+
+
+def chosen_period(workspace: Path, period: Period | None, quiet: bool) -> tuple[Period, bool]:
+    """The period given, or the last complete month, said on stderr (unless `quiet`); and whether it was chosen."""
+    if period is not None:
+        return period, False
+    from ranking.score.monthly import default_period
+
+    with domain_errors():
+        chosen, timezone = default_period(workspace)
+    if not quiet:
+        click.echo(f"Period: {chosen} (the last complete month in {timezone}; --period to choose another)", err=True)
+    return chosen, True
 
 
 def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -67,12 +86,25 @@ def domain_errors() -> Iterator[None]:
     """Turn the library's errors into click's: bad input exits 1, misuse exits 2."""
     try:
         yield
+    except Interrupted as exc:
+        click.echo(f"Error: interrupted by {exc}: stopped, nothing of this run was published", err=True)
+        sys.exit(exc.exit_code)
     except InputError as exc:
         raise click.ClickException(str(exc)) from None
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except RankingError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a file system's refusal not caught nearer: still one line, naming the file
+        raise click.ClickException(os_error(exc)) from None
+    except RecursionError:
+        raise click.ClickException("input nested too deeply to be read") from None
+
+
+def os_error(exc: OSError) -> str:
+    """`<file>: <reason>` for an OSError, as the one line the CLI prints."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 @contextmanager
@@ -109,7 +141,7 @@ def cli(verbose: bool) -> None:
 @period_option
 @out_option("Where to write the YYYY-MM/ folder of the run.")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Language of the documents (default: settings).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only warnings and errors.")
 @click.option(
     "--jobs",
     "-j",
@@ -119,7 +151,7 @@ def cli(verbose: bool) -> None:
 )
 @click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
 def run(
-    workspace: Path, period: Period, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
+    workspace: Path, period: Period | None, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
 ) -> None:
     """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
@@ -127,6 +159,9 @@ def run(
 
     The delivery ledger of an earlier run of the month (deliveries.jsonl, outbox/) is kept; with --send,
     the reports are then mailed as `ranking send` does.
+
+    Without --period, the last complete month: then a month without any post in the exports is an error (exit 1,
+    nothing written) and each executive without a post of the month a warning.
 
     Example:
 
@@ -137,11 +172,20 @@ def run(
 
     if quiet:
         quiet_pdf_libraries()
+    period, chosen = chosen_period(workspace, period, quiet)
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("starting", total=None)
         result = run_ranking(
-            workspace, period, out, lang, step=lambda text: bar.update(task, description=text), jobs=jobs
+            workspace,
+            period,
+            out,
+            lang,
+            step=lambda text: bar.update(task, description=escape(text)),
+            jobs=jobs,
+            check_month=chosen,
         )
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -152,7 +196,8 @@ def run(
     for column, justify in (("rank", "right"), ("name", "left"), ("team_score", "right"), ("index", "right")):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in teams.iter_rows(named=True):
-        summary.add_row(str(row["rank"]), row["name"], f"{row['team_score']:,}", f"{row['index']:.1f}")
+        name = Text(for_terminal(row["name"]))  # a name is data: `[/]` in it is no markup
+        summary.add_row(str(row["rank"]), name, f"{row['team_score']:,}", f"{row['index']:.1f}")
     console.print(summary)
     click.echo(f"Wrote {result.folder}/ ({', '.join(result.files)})")
     if send_after:
@@ -197,8 +242,8 @@ def validate(workspace: Path) -> None:
 @workspace_option
 @period_option
 @click.option("--apify", "as_apify", is_flag=True, help="The input JSON of each Apify actor instead of plain lines.")
-def sources(workspace: Path, period: Period, as_apify: bool) -> None:
-    """Print what to give a scraping service to collect the roster's posts for PERIOD's year to date.
+def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
+    """Print what to give a scraping service to collect the roster's posts for the period's year to date.
 
     The LinkedIn profile URLs and X handles of roster.csv, with the date range (1 January to the end of the
     month), as plain lines; with --apify, as the input JSON of the Apify actors whose results `ranking` reads.
@@ -211,6 +256,7 @@ def sources(workspace: Path, period: Period, as_apify: bool) -> None:
 
     from ranking.collect import apify_inputs, plain_lines, roster_targets
 
+    period, _chosen = chosen_period(workspace, period, False)
     with domain_errors():
         targets = roster_targets(workspace)
     if as_apify:
@@ -223,7 +269,7 @@ def sources(workspace: Path, period: Period, as_apify: bool) -> None:
 @workspace_option
 @period_option
 @click.argument("executive_id")
-def explain(workspace: Path, period: Period, executive_id: str) -> None:
+def explain(workspace: Path, period: Period | None, executive_id: str) -> None:
     """Show how EXECUTIVE_ID's score and tone were made: each post of the year to date, its counts, its
     influence, its tone and the rule (with the link or handle) that decided it.
 
@@ -234,6 +280,7 @@ def explain(workspace: Path, period: Period, executive_id: str) -> None:
     from ranking.explain import explain as explain_executive
     from ranking.explain import render
 
+    period, _ = chosen_period(workspace, period, quiet=False)
     with domain_errors():
         explanation = explain_executive(workspace, period, executive_id)
     console = Console()
@@ -261,7 +308,7 @@ def explain(workspace: Path, period: Period, executive_id: str) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary: only warnings and errors.")
 def send(
-    workspace: Path, period: Period, out: Path, only: tuple[str, ...], dry_run: bool, resend: bool, quiet: bool
+    workspace: Path, period: Period | None, out: Path, only: tuple[str, ...], dry_run: bool, resend: bool, quiet: bool
 ) -> None:
     """Mail each comms director the month's leaderboard and their company's report, once.
 
@@ -275,6 +322,7 @@ def send(
         RANKING_SMTP_FROM=ranking@example.com ranking send -w fixtures/demo -p 2021-10 --dry-run
     """
     companies = tuple(c.strip() for value in only for c in value.split(",") if c.strip())
+    period, _ = chosen_period(workspace, period, quiet)
     _send(workspace, period, out, companies, dry_run, resend, None, quiet)
 
 
@@ -300,7 +348,7 @@ def _send(
             dry_run=dry_run,
             resend=resend,
             lang=lang,
-            step=lambda text: bar.update(task, description=text),
+            step=lambda text: bar.update(task, description=escape(text)),
         )
     if result.without_address:
         click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)
@@ -316,11 +364,12 @@ def _send(
 
 
 def _send_summary(result: SendResult, dry_run: bool) -> None:
-    table = Table(title=f"Deliveries of {result.folder}", title_justify="left")
+    table = Table(title=Text(f"Deliveries of {result.folder}"), title_justify="left")
     for column in ("company", "recipient", "state", "detail"):
         table.add_column(column, overflow="fold")
     for o in result.outcomes:
-        table.add_row(o.company, o.recipient, o.state, o.detail)
+        # third-party text (addresses, the server's replies) as Text: never read as rich markup
+        table.add_row(*(Text(for_terminal(v)) for v in (o.company, o.recipient, o.state, o.detail)))
     Console().print(table)
     counts: dict[str, int] = {}
     for o in result.outcomes:

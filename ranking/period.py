@@ -33,8 +33,9 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         found = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-        if not found or not 1 <= int(found.group(2)) <= 12:
-            raise UsageError(f"period must be YYYY-MM (e.g. 2021-10), not {text!r}")
+        # the calendar's ends are out: the windows and the previous period need the year before and after
+        if not found or not 1 <= int(found.group(2)) <= 12 or not 1900 <= int(found.group(1)) <= 9998:
+            raise UsageError(f"period must be YYYY-MM from 1900-01 to 9998-12 (e.g. 2021-10), not {text!r}")
         return cls(int(found.group(1)), int(found.group(2)))
 
     def __str__(self) -> str:

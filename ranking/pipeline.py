@@ -17,16 +17,21 @@ import polars as pl
 from ranking.content.classify import classify
 from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
+from ranking.errors import UsageError
+from ranking.interrupt import interruptible
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
+from ranking.outputs.publish import month_lock
 from ranking.outputs.staging import staged_directory, write_csv, write_json
 from ranking.outputs.tables import posts_table
 from ranking.outputs.workbook import write_workbook
 from ranking.period import Period, Scope, window
 from ranking.render.pool import Renderer, company_documents, leaderboard_document, renderer
+from ranking.render.web import write_leaderboard_page
 from ranking.report.company import company_contexts
 from ranking.report.data import ReportData, report_data
 from ranking.report.leaderboard import leaderboard_context
+from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,7 @@ class RunData:
     executives: pl.DataFrame  # executives.csv: the contract's columns, then the tone shares
     companies: pl.DataFrame  # companies.csv: the same for the teams
     report: ReportData  # what the documents are built from
+    warnings: tuple[str, ...] = ()  # the run's own (executives without any post of the month, `check_month`)
 
 
 def windowed_posts(ws: Workspace, period: Period) -> dict[Scope, pl.DataFrame]:
@@ -56,17 +62,22 @@ def windowed_posts(ws: Workspace, period: Period) -> dict[Scope, pl.DataFrame]:
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
 
-def compute(ws: Workspace, period: Period, step: Step | None = None) -> RunData:
-    """Everything a run of `period` shows, from a loaded workspace: scores, classified posts, tables, report data."""
+def compute(ws: Workspace, period: Period, step: Step | None = None, check_month: bool = False) -> RunData:
+    """Everything a run of `period` shows, from a loaded workspace: scores, classified posts, tables, report data.
+
+    With `check_month` (the monthly job, whose period was not given), a month without any post is an InputError
+    and each executive without a post of the month a warning of the run and its manifest."""
     say = step or (lambda _message: None)
     say("scoring")
     scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
+    notes = month_warnings(ws.root, scores["month"], period) if check_month else []
     say("reading the posts")
     posts = windowed_posts(ws, period)
     # The tone shares are an extension of the contract's tables: appended after its columns.
     executives = with_tone_shares(table(scores, "executives"), posts, "executive_id")
     companies = with_tone_shares(table(scores, "companies"), posts, "company")
-    return RunData(ws, period, scores, posts, executives, companies, report_data(ws, scores, posts, period))
+    report = report_data(ws, scores, posts, period)
+    return RunData(ws, period, scores, posts, executives, companies, report, tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class RunResult:
     workspace: Workspace
     scores: dict[Scope, ScopeScores]
     files: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # what the terminal must say (executives without any post of the month)
 
 
 def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None) -> RunResult:
@@ -91,7 +103,7 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         digest = hashlib.sha256(logo.read_bytes()).hexdigest()
         extra_inputs.append(InputFile(str(ws.root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
-    with staged_directory(out / str(period), keep=KEPT_ACROSS_RUNS) as folder:
+    with staged_directory(out / str(period), KEPT_ACROSS_RUNS, before_removal=pdfs.abort) as folder:
         say("writing tables")
         write_csv(data.executives, folder / "executives.csv")
         write_csv(data.companies, folder / "companies.csv")
@@ -99,13 +111,17 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         write_workbook(data.scores, folder / "ranking.xlsx", lang, period)
         files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
         contexts = company_contexts(data.report, lang)
-        leaderboard = leaderboard_document(leaderboard_context(data.report, lang), folder / "leaderboard.pdf")
+        board = leaderboard_context(data.report, lang)
+        leaderboard = leaderboard_document(board, folder / "leaderboard.pdf")
         pdfs.render([leaderboard, *company_documents(contexts, folder / "companies")], lang, assets, say)
-        files.append("leaderboard.pdf")
+        say("writing the web page")
+        write_leaderboard_page(board, folder / "leaderboard.html", logo)
+        files += ["leaderboard.pdf", "leaderboard.html"]
         reports = [f"companies/{c.company}.pdf" for c in contexts]
         outputs = [*files, *reports, "manifest.json"]
-        write_json(manifest(ws, period, lang, data.scores, outputs, extra_inputs), folder / "manifest.json")
-    return RunResult(out / str(period), ws, data.scores, (*files, "companies/", "manifest.json"))
+        found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)
+        write_json(found, folder / "manifest.json")
+    return RunResult(out / str(period), ws, data.scores, (*files, "companies/", "manifest.json"), data.warnings)
 
 
 def run(
@@ -115,13 +131,17 @@ def run(
     lang: str | None = None,
     step: Step | None = None,
     jobs: int | None = None,
+    check_month: bool = False,
 ) -> RunResult:
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
-    rendered at a time (default: the machine's cores)."""
+    rendered at a time (default: the machine's cores); `check_month` as in `compute`."""
     say = step or (lambda _message: None)
-    with renderer(jobs) as pdfs:
+    if out.resolve().is_relative_to((root / "exports").resolve()):
+        raise UsageError(f"--out {out}: inside the workspace's exports/, where every later run would read it")
+    # One run or send at a time per month (ranking.outputs.publish); Ctrl-C and SIGTERM unwind all of it.
+    with interruptible(), month_lock(out / str(period)), renderer(jobs) as pdfs:
         say("reading the workspace")
         ws = load_workspace(root, progress=lambda name: log.debug("reading %s", name))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
-        data = compute(ws, period, say)
+        data = compute(ws, period, say, check_month)
         return write(data, out, lang or ws.settings.report.lang, pdfs, say)

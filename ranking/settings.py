@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import types
@@ -13,8 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ranking.errors import InputError, Problem
+from ranking.patterns import check_patterns
 from ranking.taxonomy import DEFAULT_TOPICS
-from ranking.text import keyword_problem, normalise_domain
+from ranking.text import keyword_pattern, keyword_problem, normalise_domain
 
 LANGS = ("fr", "en")
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -25,6 +27,11 @@ SOURCE_FIELDS = (
 )  # fmt: skip
 SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+#: The largest weight: three counts (each below 2^53) times it must fit the 64-bit integer of one post's influence
+#: (their sums are then checked by ranking.overflow).
+MAX_WEIGHT = 100
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,16 @@ def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) ->
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """`[inputs]`: how the workspace's files are found, and how strictly the exports are read."""
+
+    allow_links_outside: bool = False  # follow symbolic links that lead out of the workspace (refused by default)
+    # Posts of accounts that are not in the roster (in a search or feed download) are skipped and counted; with
+    # `strict`, each is an error instead.
+    strict: bool = False
+
+
+@dataclass(frozen=True)
 class Source:
     """A scraper or listening export whose columns carry other names than the contract's (`[[sources]]`)."""
 
@@ -161,15 +178,6 @@ class Source:
     # what marks a repost in a file without a kind column: this field non-empty, or matching `repost_pattern`
     repost_field: str = ""
     repost_pattern: str = ""  # a regular expression (case-insensitive) on `repost_field`
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """How strictly the exports are read."""
-
-    # Posts of accounts that are not in the roster (in a search or feed download) are skipped and counted; with
-    # `strict`, each is an error instead.
-    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,8 +276,11 @@ def _validate(settings: Settings) -> None:
     if settings.report.lang not in LANGS:
         raise ValueError(f"report.lang must be one of {', '.join(LANGS)}, not {settings.report.lang!r}")
     for name in ("reactions", "comments", "shares", "engagements"):
-        if getattr(settings.scoring, name) < 0:
+        weight = getattr(settings.scoring, name)
+        if weight < 0:
             raise ValueError(f"scoring.{name} must not be negative")
+        if not math.isfinite(weight) or weight > MAX_WEIGHT:  # nan too: a sum with it is no ranking
+            raise ValueError(f"scoring.{name} must be a number from 0 to {MAX_WEIGHT:,}, not {weight!r}")
     for name in ("top_executives", "top_teams", "top_ceos"):
         if getattr(settings.report, name) < 1:
             raise ValueError(f"report.{name} must be at least 1")
@@ -295,6 +306,8 @@ def _validate_content(settings: Settings) -> None:
         for i, keyword in enumerate(keywords):
             if reason := keyword_problem(keyword):
                 raise ValueError(f"topics.{topic}[{i}]: {reason}")
+        if reason := check_patterns([keyword_pattern(k) for k in keywords]):
+            raise ValueError(f"topics.{topic}: {reason}")
     for i, term in enumerate(settings.compliance.watchlist):
         if reason := keyword_problem(term):
             raise ValueError(f"compliance.watchlist[{i}]: {reason}")
@@ -346,6 +359,8 @@ def load_settings(path: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError.one(path, "not UTF-8 text") from None
+    except OSError as exc:  # a folder, unreadable
+        raise InputError.one(path, f"cannot be read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         line = int(found.group(1)) if found else None

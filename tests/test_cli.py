@@ -68,6 +68,7 @@ def test_run_writes_the_contract_outputs(tmp_path: Path) -> None:
         "companies",
         "companies.csv",
         "executives.csv",
+        "leaderboard.html",
         "leaderboard.pdf",
         "manifest.json",
         "posts.csv",
@@ -145,7 +146,7 @@ def test_a_later_failure_leaves_no_partial_output(tmp_path: Path, monkeypatch: p
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["run", "-w", str(small(tmp_path)), "-p", "2021-10", "-o", str(out), "-q"])
     assert result.exit_code != 0
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # not even an empty folder (issue 14)
 
 
 def test_multi_executive_files_by_handle_and_folders(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from ranking.content.matching import grouped
+from ranking.patterns import contains_any
 from ranking.text import keyword_pattern
 
 
@@ -16,7 +17,7 @@ def hits(folded: pl.Expr, names: Mapping[str, tuple[str, ...]]) -> pl.Expr:
     if not names:
         return pl.lit([], dtype=pl.List(pl.String))
     found = [
-        pl.when(folded.str.contains("|".join(f"(?:{keyword_pattern(k)})" for k in keywords))).then(pl.lit(name))
+        pl.when(contains_any(folded, [keyword_pattern(k) for k in keywords])).then(pl.lit(name))
         for name, keywords in names.items()
     ]
     return pl.concat_list(found).list.drop_nulls()

@@ -30,7 +30,9 @@ from ranking.deliver.message import (
     recipients,
 )
 from ranking.errors import InputError, Problem, UsageError
+from ranking.interrupt import interruptible
 from ranking.load.workspace import load_companies
+from ranking.outputs.publish import month_lock
 from ranking.outputs.staging import staged_directory
 from ranking.period import Period
 from ranking.report.i18n import Translator
@@ -135,8 +137,24 @@ def send(
     """Send the month's reports of the run `out/YYYY-MM/` to every comms director of the workspace at `root`.
 
     Bad input (companies.csv, a missing PDF) raises InputError before anything is sent; SMTP settings, TLS,
-    authentication and an unreachable server raise DeliveryError or end the run with `aborted` set.
+    authentication and an unreachable server raise DeliveryError or end the run with `aborted` set. The month's
+    folder is locked for the whole time (ranking.outputs.publish): a `ranking run` cannot replace it meanwhile.
     """
+    with interruptible(), month_lock(out / str(period)):
+        return _send(root, period, out, only, dry_run, resend, lang, environ, step)
+
+
+def _send(
+    root: Path,
+    period: Period,
+    out: Path,
+    only: tuple[str, ...],
+    dry_run: bool,
+    resend: bool,
+    lang: str | None,
+    environ: Mapping[str, str] | None,
+    step: Callable[[str], None] | None,
+) -> SendResult:
     environ = os.environ if environ is None else environ
     say = step or (lambda _text: None)
     settings = load_settings(root / "ranking.toml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +14,10 @@ LINE = "__line"  # the column that carries each row's line number in its file, f
 
 
 def decode(data: bytes) -> str:
-    """Decode the bytes of a text export: UTF-8 first (what most tools write), else Windows-1252 (French Excel)."""
+    """Decode the bytes of a text export: UTF-16 when a byte order mark says so (Excel's "Unicode text"), else
+    UTF-8 first (what most tools write), else Windows-1252 (French Excel)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -29,11 +33,16 @@ def sniff_separator(header: str) -> str:
 def read_table(path: Path, shown: str | None = None) -> pl.DataFrame:
     """Read a delimited file into string columns plus LINE. Raises InputError on a malformed file."""
     name = shown or str(path)
-    text = decode(path.read_bytes())
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:  # a folder, unreadable, a broken link
+        raise InputError.one(name, f"cannot be read ({exc.strerror or exc})") from None
     if not text.strip():
         raise InputError.one(name, "empty file")
     first = text.split("\n", 1)[0]
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=sniff_separator(first), strict=True)
+    # Records end at CR, LF or CRLF only: U+2028, U+0085 and the like are characters of a field (as Python's
+    # csv module and pandas write them), which str.splitlines would take for line ends.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:

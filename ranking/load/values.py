@@ -19,9 +19,13 @@ MAX_PROBLEMS_PER_CHECK = 20
 
 #: Instants with an offset or a Z: converted to UTC.
 _ZONED = (
-    "%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%d %H:%M%#z", "%Y-%m-%d %H:%M %#z",
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",  # ISO 8601 allows the seconds out: 2021-10-05T10:00Z
+    "%Y-%m-%d %H:%M%#z",
+    "%Y-%m-%d %H:%M %#z",
     "%a %b %d %H:%M:%S %z %Y",  # X's own layout, as scrapers of X copy it (`Fri Nov 21 20:20:00 +0000 2025`)
-)  # fmt: skip
+)
 #: Instants without an offset: taken as UTC (exports write UTC unless they say otherwise).
 _NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 #: Dates without a time: local midnight in the workspace's time zone.
@@ -77,12 +81,20 @@ def check_problems(
     return [Problem(path, by_line[line][i], line) for i, found in enumerate(lines) for line in found]
 
 
+#: Counts are whole numbers below 2^53: what a float (JSON, spreadsheets, the scores' sums) holds exactly.
+MAX_COUNT = 2**53
+
+
 def count_value(raw: pl.Expr, dtype: pl.DataType, column: str) -> tuple[pl.Expr, list[Check]]:
-    """A count from a raw column of `dtype`: empty is null; anything not a whole number >= 0 is a problem."""
+    """A count from a raw column of `dtype`: empty is null; anything not a whole number in [0, 2^53) is a
+    problem (never a null, a zero or a wrapped value in its place)."""
+    shown = raw.cast(pl.String)
+    too_large = pl.format("{} is too large: {} (a count must be below 2^53)", pl.lit(column), shown)
+    negative = pl.format("{} is negative: {}", pl.lit(column), shown)
     if dtype.is_integer():
-        # whole by construction: only the sign can be wrong (and no detour through floats)
-        negative = Check(raw < 0, pl.format("{} is negative: {}", pl.lit(column), raw.cast(pl.String)))
-        return raw.cast(pl.Int64, strict=False), [negative]
+        # whole by construction (and no detour through floats): only the sign and the size can be wrong
+        checks = [Check(raw < 0, negative), Check(raw >= MAX_COUNT, too_large)]
+        return pl.when(raw < MAX_COUNT).then(raw).cast(pl.Int64, strict=False), checks
     if dtype == pl.String:
         squeezed = raw.str.replace_all(r"[\s\u202f\u00a0]", "")
         # "1,234" as scrapers write counts (a decimal comma never has three digits after it in a count)
@@ -92,21 +104,38 @@ def count_value(raw: pl.Expr, dtype: pl.DataType, column: str) -> tuple[pl.Expr,
             .otherwise(squeezed)
         )
         cleaned = pl.when(squeezed != "").then(squeezed)
+        # digits are read as an integer, exactly; only other notations (1.0, 1e3) go through a float
+        exact = cleaned.cast(pl.Int64, strict=False)
+        digits = cleaned.str.contains(r"^[+-]?\d+$")
         number = cleaned.cast(pl.Float64, strict=False)
         given = cleaned.is_not_null()
     else:
+        exact = pl.lit(None, pl.Int64)
+        digits = pl.lit(False)
         number = raw.cast(pl.Float64, strict=False)
         given = raw.is_not_null()
-    shown = raw.cast(pl.String)
+    finite = number.is_finite()
     checks = [
-        Check(given & number.is_null(), pl.format("{} is not a number: '{}'", pl.lit(column), shown)),
-        Check(number < 0, pl.format("{} is negative: {}", pl.lit(column), shown)),
         Check(
-            (number >= 0) & (number != number.floor()),
+            given & (number.is_null() | number.is_nan()),
+            pl.format("{} is not a number: '{}'", pl.lit(column), shown),
+        ),
+        Check(number.is_infinite(), pl.format("{} is not a finite number: '{}'", pl.lit(column), shown)),
+        Check(finite & (number < 0), negative),
+        Check(
+            finite & (number >= 0) & (number != number.floor()),
             pl.format("{} is not a whole number: {}", pl.lit(column), shown),
         ),
+        Check(digits & ((exact.is_null() & (number >= 0)) | (exact >= MAX_COUNT)), too_large),
+        Check(~digits & finite & (number >= MAX_COUNT), too_large),
     ]
-    return number.cast(pl.Int64, strict=False), checks
+    value = (
+        pl.when(digits & (exact >= 0) & (exact < MAX_COUNT))
+        .then(exact)
+        .when(~digits & finite & (number >= 0) & (number < MAX_COUNT) & (number == number.floor()))
+        .then(number.cast(pl.Int64, strict=False))
+    )
+    return value, checks
 
 
 def parse_count(frame: pl.DataFrame, column: str, path: str) -> tuple[pl.Series, list[Problem]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +18,7 @@ from ranking.load.formats import Export, Format, LoadContext, detect
 from ranking.load.merge import MergedPosts, merge_lazy
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
+from ranking.load.walk import walk_exports
 from ranking.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,11 @@ class InputFile:
     sha256: str
     format: str
     rows: int
+    link: str | None = None  # where the file really is, when it was read through a symbolic link
+
+    def entry(self) -> dict[str, object]:
+        """The manifest's entry: path, sha256, format, rows, and `link` for a file read through a link."""
+        return {k: v for k, v in vars(self).items() if k != "link" or v is not None}
 
 
 @dataclass(frozen=True)
@@ -108,14 +113,31 @@ def _read_listing(path: Path, required: tuple[str, ...], optional: tuple[str, ..
         raise InputError.one(shown, "file not found")
     frame = read_table(path, shown)
     _require(frame, shown, required)
+    if frame.height == 0:
+        raise InputError.one(shown, "no rows: the file has only its header")
     for name in optional:
         if name not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(name))
     return frame.select([*required, *optional, LINE])
 
 
+#: The longest id: a company's names its report, `companies/<company>.pdf`, and file names stop at 255 bytes.
+MAX_ID_LENGTH = 200
+
+
 def _ids_problems(frame: pl.DataFrame, column: str, shown: str) -> list[Problem]:
     problems = problems_where(frame, pl.col(column).is_null(), shown, f"{column} is missing")
+    problems += problems_where(
+        frame,
+        pl.col(column).str.len_chars() > MAX_ID_LENGTH,
+        shown,
+        pl.format(
+            "{} is {} characters long: at most {} (an id names files and folders)",
+            pl.lit(column),
+            pl.col(column).str.len_chars(),
+            pl.lit(MAX_ID_LENGTH),
+        ),
+    )
     problems += problems_where(
         frame,
         pl.col(column).is_not_null() & ~pl.col(column).str.contains(ID_PATTERN),
@@ -181,23 +203,9 @@ def load_roster(path: Path, companies: pl.DataFrame) -> tuple[pl.DataFrame, list
     return frame, problems
 
 
-def export_files(root: Path) -> list[tuple[Path, str | None]]:
+def export_files(root: Path, allow_outside: bool = False) -> list[tuple[Path, str | None]]:
     """Every export file with the executive its folder names (None for the multi-executive files on top)."""
-    exports = root / "exports"
-    if not exports.is_dir():
-        return []
-    found: list[tuple[Path, str | None]] = []
-    for entry in sorted(exports.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            for sub, _dirs, files in sorted(os.walk(entry)):
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        found.append((Path(sub) / name, entry.name))
-        elif entry.is_file():
-            found.append((entry, None))
-    return found
+    return walk_exports(root, allow_outside).files
 
 
 def load_workspace(root: Path, *, progress: Callable[[str], None] | None = None) -> Workspace:
@@ -240,7 +248,10 @@ def _read(root: Path, *, strict: bool, progress: Callable[[str], None] | None) -
     ]
     if (root / "ranking.toml").exists():
         inputs.insert(0, InputFile(str(root / "ranking.toml"), _sha256(root / "ranking.toml"), "settings", 0))
-    for path, owner in export_files(root):
+    walked = walk_exports(root, settings.inputs.allow_links_outside)
+    problems += walked.problems
+    unread += [Unread(p.path, None, None, [p]) for p in walked.problems]
+    for path, owner in walked.files:
         shown = _shown(root, path)
         if progress:
             progress(shown)
@@ -258,15 +269,20 @@ def _read(root: Path, *, strict: bool, progress: Callable[[str], None] | None) -
             problems += exc.problems
             unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
             continue
+        except OSError as exc:  # unreadable, or gone since the walk
+            problem = Problem(shown, f"cannot be read ({exc.strerror or exc})")
+            problems.append(problem)
+            unread.append(Unread(shown, owner, fmt.name if fmt else None, [problem]))
+            continue
         export.executive_id = owner
         exports.append(export)
-        inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export)))
+        inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export), walked.links.get(path)))
     if problems and strict:
         raise InputError(problems)
     links = linked_ids(exports)
     posts = merge_lazy([relink(export_numbered(e), links) for e in exports], [export_rows(e) for e in exports])
     accounting = [account(e, merged) for e, merged in zip(exports, posts.shared, strict=True)]
-    warnings = [f"{e.shown}: {note}" for e in exports for note in e.notes]
+    warnings = walked.warnings + [f"{e.shown}: {note}" for e in exports for note in e.notes]
     roster = with_exported_followers(roster, exports)
     workspace = Workspace(
         root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting

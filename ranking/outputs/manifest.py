@@ -20,6 +20,7 @@ def manifest(
     scores: dict[Scope, ScopeScores],
     files: list[str],
     extra_inputs: Iterable[InputFile] = (),
+    extra_warnings: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The manifest of a run of `period` on `ws`, in `lang`, that wrote `files`."""
     return {
@@ -27,7 +28,7 @@ def manifest(
         "period": str(period),
         "lang": lang,
         "settings": ws.settings.as_dict(),
-        "inputs": [vars(i) for i in [*ws.inputs, *extra_inputs]],
+        "inputs": [i.entry() for i in [*ws.inputs, *extra_inputs]],
         # what became of every record of every export: kept, reposts, skipped (why), merged
         "records": [a.as_dict() for a in ws.accounting],
         "counts": {
@@ -37,6 +38,6 @@ def manifest(
             "posts_in_ytd": int(scores["ytd"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
             "posts_in_month": int(scores["month"].executives.select(pl.col("posts") + pl.col("reposts")).sum().item()),
         },
-        "warnings": ws.warnings,
+        "warnings": [*ws.warnings, *extra_warnings],
         "outputs": files,
     }

@@ -7,21 +7,26 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from ranking.outputs.publish import OutputError, clean_stale, made_parents, publish, remove_empty
+from ranking.textsafe import CONTROLS_PATTERN
 
 #: A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix with `'` every text cell a spreadsheet would read as a formula (third-party names are data)."""
+    """Prefix with `'` every text cell a spreadsheet would read as a formula (third-party names are data), and
+    drop the control characters (NUL...) no cell can hold."""
     texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     risky = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START) + "]"
-    return frame.with_columns(
+    clean = frame.with_columns([pl.col(c).str.replace_all(CONTROLS_PATTERN, "") for c in texts])
+    return clean.with_columns(
         [
             pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
             for c in texts
@@ -39,40 +44,31 @@ def write_json(data: Any, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_directory(final: Path, keep: tuple[str, ...] = ()) -> Iterator[Path]:
-    """Yield a temporary folder beside `final`; on success it replaces `final`, on failure it is removed.
+def staged_directory(
+    final: Path, keep: tuple[str, ...] = (), before_removal: Callable[[], None] | None = None
+) -> Iterator[Path]:
+    """Yield a temporary folder beside `final`; on success it replaces `final` in one step (ranking.publish),
+    on failure it is removed, after `before_removal` (which stops whatever still writes into it).
 
-    The entries of `final` named in `keep` (the delivery ledger, say) are moved into the new folder rather
-    than lost. Moved, not copied: a file keeps its inode, so a process still writing to it writes into the
-    new folder.
+    The entries of `final` named in `keep` (the delivery ledger, say) are hard-linked into the new folder: the
+    same files, never absent from `final`. The caller holds `month_lock` when others may publish `final` too.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    created = made_parents(final.parent)
+    clean_stale(final, keep)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    except OSError as exc:
+        remove_empty(created)
+        raise OutputError(f"{final.parent}: cannot write the output folder ({exc.strerror or exc})") from None
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the published folder follows the umask
     try:
         yield staging
+        publish(staging, final, keep)
     except BaseException:
+        if before_removal is not None:
+            before_removal()
         shutil.rmtree(staging, ignore_errors=True)
+        remove_empty(created)
         raise
-    old = None
-    moved: list[str] = []
-    try:
-        if final.exists():
-            for name in keep:
-                if (final / name).exists() and not (staging / name).exists():
-                    (final / name).rename(staging / name)
-                    moved.append(name)
-            old = final.with_name(f".{final.name}.old-{os.getpid()}")
-            final.rename(old)
-        staging.rename(final)
-    except BaseException:
-        if old is not None:
-            old.rename(final)
-        for name in moved:  # back where they were, before the staging folder goes
-            (staging / name).rename(final / name)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

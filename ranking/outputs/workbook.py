@@ -16,6 +16,7 @@ from ranking.outputs.staging import FORMULA_START
 from ranking.period import SCOPE_ORDER, Period, Scope
 from ranking.report.i18n import Translator
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, ScopeScores
+from ranking.textsafe import without_controls
 
 #: Number formats by column (others: text, or whole numbers with thousands separators).
 FORMATS = {
@@ -77,6 +78,7 @@ def write_workbook(scores: dict[Scope, ScopeScores], target: Path, lang: str, pe
                 elif value is None:
                     sheet.write_blank(row, col, None)
                 elif dtype == pl.String:
+                    value = without_controls(value)  # NUL and the like: no cell can hold them
                     sheet.write_string(row, col, value, quoted if is_risky(value) else text)
                 elif dtype == pl.Boolean:
                     sheet.write_boolean(row, col, value)

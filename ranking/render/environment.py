@@ -10,6 +10,7 @@ import jinja2
 
 from ranking.report.i18n import Translator
 from ranking.resources import templates_dir
+from ranking.textsafe import isolate
 
 
 @cache
@@ -24,6 +25,8 @@ def environment(lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # every value printed is isolated: a bidi control in a name cannot reorder the text around it
+        finalize=lambda value: isolate(value) if type(value) is str else value,
     )
     t = Translator(lang)
     env.globals["t"] = t

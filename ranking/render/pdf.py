@@ -72,12 +72,19 @@ def _mime(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
+#: Every PDF is tagged and declared PDF/UA-1 (ISO 14289-1): the structure tree of headings, tables with their
+#: header cells, figures with their text alternatives (the charts' SVG <title>), the document language and title.
+PDF_VARIANT = "pdf/ua-1"
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     """What makes two renders of the same document byte-identical: an identifier derived from the document
-    itself (the dates come from the `dcterms.*` meta tags of the templates, set from the period)."""
+    itself (the dates come from the `dcterms.*` meta tags of the templates, set from the period); and the
+    accessible variant every document is written in."""
 
     identifier: bytes
+    variant: str = PDF_VARIANT
 
     @classmethod
     def of(cls, html: str) -> PdfOptions:
@@ -108,7 +115,7 @@ def _shared_stylesheet() -> tuple[Any, Any]:
 def warm_up() -> None:
     """Import WeasyPrint, parse the stylesheet, load its fonts and write a one-line PDF: what the first document of
     a process pays on top of its own layout (a second or more), done by a worker before it is handed documents."""
-    write_pdf('<p lang="fr">Octobre 2021 · 12 345 <b>é</b></p>', io.BytesIO())
+    write_pdf('<html lang="fr"><title>Octobre</title><p>Octobre 2021 · 12 345 <b>é</b></p></html>', io.BytesIO())
 
 
 def write_pdf(html: str, target: Path | BinaryIO, assets: Iterable[Path] = (), fetcher: Any = None) -> int:
@@ -122,5 +129,6 @@ def write_pdf(html: str, target: Path | BinaryIO, assets: Iterable[Path] = (), f
     stylesheet, fonts = _shared_stylesheet() if fetcher is None else _stylesheet(fetcher)
     page = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher or _fetcher(assets))
     document = page.render(stylesheets=[stylesheet], font_config=fonts)
-    document.write_pdf(target, pdf_identifier=PdfOptions.of(html).identifier)
+    options = PdfOptions.of(html)
+    document.write_pdf(target, pdf_identifier=options.identifier, pdf_variant=options.variant)
     return len(document.pages)

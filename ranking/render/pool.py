@@ -19,6 +19,7 @@ from typing import Any
 
 from ranking.render.environment import render
 from ranking.render.pdf import warm_up, write_pdf
+from ranking.render.workers import die_with_parent, stop_workers, workers_ignore_sigint
 from ranking.report.company import CompanyContext
 from ranking.report.leaderboard import LeaderboardContext
 
@@ -85,9 +86,11 @@ class Renderer:
             initializer=_initialise,
             initargs=(levels,),
         )
-        # The pool starts a worker per task submitted while none is idle: submit one task per worker.
-        for _ in range(self.jobs):
-            self._pool.submit(os.getpid)
+        # The pool starts a worker per task submitted while none is idle: submit one task per worker. The
+        # workers are born ignoring Ctrl-C (sent to the whole process group): this process stops them itself.
+        with workers_ignore_sigint():
+            for _ in range(self.jobs):
+                self._pool.submit(os.getpid)
 
     def render(
         self, documents: Iterable[Document], lang: str, assets: tuple[Path, ...] = (), step: Step | None = None
@@ -112,10 +115,20 @@ class Renderer:
         return pages
 
     def close(self, wait: bool = True) -> None:
-        """Stop the workers: after their last document, or (`wait=False`) without waiting for them."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
+        """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""
+        if not wait:
+            self.abort()
+        elif self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def abort(self) -> None:
+        """Stop the workers now, in the middle of a document: a failed or interrupted run must not leave them
+        writing into its staging folder (or running on after it ends)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        stop_workers(pool)
 
 
 #: The loggers of the PDF libraries, whose warnings (a font without some glyph, a subsetting fallback) are no
@@ -132,6 +145,7 @@ def quiet_pdf_libraries() -> None:
 def _initialise(levels: dict[str, int] | None = None) -> None:
     for name, level in (levels or {}).items():
         logging.getLogger(name).setLevel(level)
+    die_with_parent()
     # A failure here would only say that a worker died: let the first document fail, with the real error.
     try:
         warm_up()

@@ -14,6 +14,7 @@ from ranking.errors import InputError
 from ranking.load.workspace import Workspace
 from ranking.period import Period, Scope
 from ranking.report.content import ContentFacts, content_facts
+from ranking.report.inventory_summary import relative_name, relative_names
 from ranking.score.ranks import ScopeScores
 from ranking.score.series import best_posts, missing_counts, monthly_scores, platform_scores, team_monthly_scores
 from ranking.settings import Settings
@@ -122,7 +123,8 @@ def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
         people = frozenset(e.posts.get_column("executive_id").drop_nulls().unique().to_list())
         # In UTC: a date read from a file name is stored as the end of that day in UTC.
         snapshot = e.snapshot.astimezone(UTC).date()
-        facts.append(ExportFacts(e.shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
+        shown = relative_name(ws.root, e.shown)  # public documents never show the workspace's own path
+        facts.append(ExportFacts(shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 
@@ -156,7 +158,7 @@ def report_data(
         roster=ws.roster,
         companies=ws.companies,
         posts=ws.post_count,
-        warnings=tuple(ws.warnings),
+        warnings=tuple(relative_names(ws.root, w) for w in ws.warnings),
         logo=logo_path(ws),
         content=content_facts(posts["ytd"], ws.settings),
     )

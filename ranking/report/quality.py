@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ranking.report.data import ReportData
+from ranking.report.inventory_summary import format_counts
 from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality, rows
 
 
@@ -30,12 +31,15 @@ def quality(data: ReportData, people: set[str] | None = None) -> Quality:
         .agg(pl.col("name"))
         .iter_rows(named=True)
     )
-    exports = tuple(
+    read = tuple(
         ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes)
         for e in data.exports
         if people is None or e.executives & people
     )
+    # A summary, not the inventory: 10,000 files made a 250-page leaderboard (the manifest lists them all).
+    exports = tuple(e for e in read if e.flags or e.notes)
     warnings = (
         data.warnings if people is None else tuple(w for e in exports for w in (f"{e.shown}: {n}" for n in e.notes))
     )
-    return Quality(absent, rows(PersonIssue, frame.filter(~pl.col("no_data"))), exports, warnings)
+    people_rows = rows(PersonIssue, frame.filter(~pl.col("no_data")))
+    return Quality(absent, people_rows, exports, warnings, format_counts(read))

@@ -14,7 +14,11 @@ from ranking.report.company import CompanyContext
 from ranking.report.leaderboard import LeaderboardContext
 
 #: The documents and the context each template receives as `doc`.
-DOCUMENTS: dict[str, type] = {"leaderboard.html": LeaderboardContext, "company.html": CompanyContext}
+DOCUMENTS: dict[str, type] = {
+    "leaderboard.html": LeaderboardContext,
+    "leaderboard_web.html": LeaderboardContext,
+    "company.html": CompanyContext,
+}
 
 
 def nested(kind: Any) -> list[type]:

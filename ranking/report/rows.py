@@ -186,6 +186,15 @@ class ExportLine:
 
 
 @dataclass(frozen=True)
+class FormatCount:
+    """The export files of one format on the data-quality page (the full list is in the manifest)."""
+
+    format: str = described("what the files were read as")
+    files: int = described("how many files")
+    posts: int = described("the posts they hold")
+
+
+@dataclass(frozen=True)
 class PersonIssue:
     """An executive whose data is missing or partial."""
 
@@ -212,8 +221,9 @@ class Quality:
 
     absent: tuple[Absent, ...] = described("executives without any data, by company")
     people: tuple[PersonIssue, ...] = described("executives with posts whose counts are missing or partial")
-    exports: tuple[ExportLine, ...] = described("the export files read")
+    exports: tuple[ExportLine, ...] = described("the export files with flags or notes (every file is in the manifest)")
     warnings: tuple[str, ...] = described("what the loaders noticed")
+    formats: tuple[FormatCount, ...] = described("the export files read, counted by format")
 
 
 @dataclass(frozen=True)

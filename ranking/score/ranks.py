@@ -11,6 +11,7 @@ from datetime import datetime
 import polars as pl
 
 from ranking.period import SCOPES, Period, Scope, Window, previous_window, window
+from ranking.score.overflow import checked_totals, exact_sums
 from ranking.settings import Scoring
 
 EXECUTIVE_COLUMNS = (
@@ -100,7 +101,7 @@ def segment_totals(posts: pl.LazyFrame, weights: Scoring, bounds: list[datetime]
         posts.filter((posted >= bounds[0]) & (posted < bounds[-1]))
         .select("executive_id", segment.cast(pl.Int8).alias("segment"), *_post_stats(weights))
         .group_by("executive_id", "segment")
-        .agg(_summed())
+        .agg(_summed() + exact_sums())
         .collect(engine="streaming")
     )
 
@@ -228,7 +229,7 @@ def score_scope(
 ) -> ScopeScores:
     """Rankings of one scope for the period, with rank changes against the previous period."""
     bounds = _bounds(period, (scope,), weights.timezone)
-    totals = segment_totals(posts.lazy(), weights, bounds)
+    totals = checked_totals(segment_totals(posts.lazy(), weights, bounds))
     return _scored(totals, bounds, roster, companies, weights, period, scope)
 
 
@@ -246,7 +247,7 @@ def score(
     and every window is summed from those few rows.
     """
     bounds = _bounds(period, SCOPES, weights.timezone)
-    totals = segment_totals(posts.lazy(), weights, bounds)
+    totals = checked_totals(segment_totals(posts.lazy(), weights, bounds))
     return {scope: _scored(totals, bounds, roster, companies, weights, period, scope) for scope in SCOPES}
 
 

@@ -156,9 +156,10 @@ def test_topics_shown_are_the_top_topics_with_their_labels(small) -> None:
     report = next(c for c in company_contexts(data, "en") if c.company == "acme")
     english = tree_of(render("company.html", report, "en"))
     cells = {k: [text_of(td) for td in row(english, "company-topics", k).iter(f"{NS}td")] for k in acme["topic"]}
-    # rank, label, posts, (bar), the team's share, the sector's (2 of the sector's 7 posts other than reposts)
-    assert cells["covid"] == ["1", "Covid-19", "2", "", "40%", "29%"]
-    assert cells["my_own_topic"] == ["2", "my_own_topic", "1", "", "20%", "14%"]
+    # rank, label, posts, the bar (its text alternative), the team's share, the sector's (2 of the sector's 7 posts
+    # other than reposts)
+    assert cells["covid"] == ["1", "Covid-19", "2", "40% of the posts, sector: 29%", "40%", "29%"]
+    assert cells["my_own_topic"] == ["2", "my_own_topic", "1", "20% of the posts, sector: 14%", "20%", "14%"]
 
 
 def walk(value: Any) -> list[Any]:

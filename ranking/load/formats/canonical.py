@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
+import ranking.load.strict_json as strict_json
 from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import ROW, Export, LoadContext, ScannedExport, executive_checks, export_date
@@ -35,26 +36,23 @@ def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[
     records: list[dict[str, object]] = []
     lines: list[int] = []
     try:
-        loaded = json.loads(text)
+        loaded = strict_json.loads(text)
         records = loaded if isinstance(loaded, list) else [loaded]
         lines = list(range(1, len(records) + 1))
-    except RecursionError:
-        raise InputError.one(shown, "not valid JSON (nested too deep)") from None
-    except ValueError as exc:
-        number = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "a number too long"
-        if text.lstrip().startswith("[") or "\n" not in text.strip():
-            raise InputError.one(shown, f"not valid JSON ({reason}); is the file truncated?", number) from None
-        for number, row in enumerate(text.splitlines(), start=1):
+    except (json.JSONDecodeError, strict_json.DuplicateKey, strict_json.TooDeep) as exc:
+        if text.lstrip().startswith("[") or isinstance(exc, strict_json.TooDeep):
+            raise InputError.one(shown, _json_problem(exc), getattr(exc, "lineno", None)) from None
+        # not one document: JSON Lines, read line by line (which also says where a bad object is)
+        # JSON Lines: records end at "\n" only (a U+2028 inside a text is part of it, as JSON allows)
+        for number, row in enumerate(text.split("\n"), start=1):
             if not row.strip():
                 continue
             try:
-                records.append(json.loads(row))
-            except RecursionError:
-                raise InputError.one(shown, "not valid JSON (nested too deep)", number) from None
+                records.append(strict_json.loads(row))
+            except json.JSONDecodeError as bad:
+                raise InputError.one(shown, f"not valid JSON ({bad.msg}); is the file truncated?", number) from None
             except ValueError as bad:
-                why = bad.msg if isinstance(bad, json.JSONDecodeError) else "a number too long"
-                raise InputError.one(shown, f"not valid JSON ({why}); is the file truncated?", number) from None
+                raise InputError.one(shown, f"not valid JSON ({bad})", number) from None
             lines.append(number)
     for record, line in zip(records, lines, strict=True):
         if not isinstance(record, dict):
@@ -82,6 +80,12 @@ def read_json(path: Path, shown: str) -> pl.DataFrame:
         }
     )
     return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _json_problem(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg}); is the file truncated?"
+    return f"not valid JSON ({exc})"
 
 
 def read_parquet(path: Path, shown: str) -> pl.DataFrame:

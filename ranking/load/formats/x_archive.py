@@ -22,6 +22,7 @@ from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.formats.canonical import to_canonical
 from ranking.load.sniff import named, owner, unescape
+from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode
 from ranking.load.values import normalise_handle
 
@@ -65,7 +66,7 @@ def archive_date(path: Path) -> datetime:
 
 def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
     """The elements of the JSON array at `start`, each with the line it starts on."""
-    decoder = json.JSONDecoder()
+    decoder = DECODER
     length = len(text)
     line, counted = 1, 0
 
@@ -93,6 +94,8 @@ def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
             record, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             raise InputError.one(shown, f"not valid JSON ({exc.msg}); is the file truncated?", exc.lineno) from None
+        except DuplicateKey as exc:
+            raise InputError.one(shown, f"not valid JSON ({exc})", line_at(i)) from None
         except (ValueError, RecursionError):
             raise InputError.one(shown, "not valid JSON (nested too deep)", line_at(i)) from None
         yield line_at(i), record

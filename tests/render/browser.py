@@ -1,0 +1,107 @@
+"""Headless Chromium (Debian's `chromium`, installed by .ci/system-deps) on a local file, offline: the DOM after the
+page's scripts ran, and screenshots. `python -m tests.render.browser` writes the screenshots of docs/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+#: No network, no sync, no first-run, no background traffic; every host name resolves to nothing.
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+TIMEOUT = 90
+
+
+def chromium() -> str | None:
+    """The Chromium executable, or None when it is not installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _run(args: list[str], url: str) -> str:
+    executable = chromium()
+    if executable is None:
+        raise RuntimeError("chromium is not installed")
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        done = subprocess.run(
+            [executable, *FLAGS, f"--user-data-dir={profile}", *args, url],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=True,
+        )
+    return done.stdout
+
+
+def without_scripts(page: Path, target: Path) -> Path:
+    """A copy of the page without its <script> elements: the page as a browser with JavaScript off shows it
+    (headless Chromium needs JavaScript itself to dump, print or photograph a page, so it cannot be turned off)."""
+    html = page.read_text(encoding="utf-8")
+    stripped = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.S | re.I)
+    assert "<script" not in stripped.lower()
+    target.write_text(stripped, encoding="utf-8")
+    return target
+
+
+def dom(page: Path, fragment: str = "") -> str:
+    """The page's DOM as serialised after its load (its scripts have run), opened with `#fragment`."""
+    return _run(["--dump-dom"], page.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
+
+
+def printed(page: Path, target: Path) -> Path:
+    """The page printed to PDF (its print stylesheet), as a reader's browser prints it."""
+    _run(["--no-pdf-header-footer", f"--print-to-pdf={target.resolve()}"], page.resolve().as_uri())
+    return target
+
+
+def screenshot(page: Path, target: Path, width: int, height: int, fragment: str = "") -> Path:
+    """A PNG of the page's first `height` pixels in a window `width` pixels wide."""
+    url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
+    _run([f"--window-size={width},{height}", f"--screenshot={target.resolve()}"], url)
+    return target
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", path
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+#: The screenshots of the README: a phone and a desktop, both languages.
+SHOTS = {"phone": (390, 1500), "desktop": (1280, 1100)}
+
+
+def main(out: Path) -> None:
+    """Run the demo in both languages and photograph its page (docs/screenshots/)."""
+    from ranking.period import Period
+    from ranking.pipeline import run
+
+    repo = Path(__file__).resolve().parent.parent.parent
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in ("fr", "en"):
+            folder = run(repo / "fixtures" / "demo", Period(2021, 10), Path(tmp) / lang, lang=lang).folder
+            for name, (width, height) in SHOTS.items():
+                screenshot(folder / "leaderboard.html", out / f"leaderboard-{lang}-{name}-{width}.png", width, height)
+
+
+if __name__ == "__main__":
+    main(
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+    )
