@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -27,6 +29,9 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # pragma: no cover - not glibc
         log.debug("prctl(PR_SET_PDEATHSIG) is not available")
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the kernel was told: go now
+        os._exit(1)
 
 
 @contextlib.contextmanager
