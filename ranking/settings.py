@@ -165,9 +165,12 @@ def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) ->
 
 @dataclass(frozen=True)
 class Inputs:
-    """`[inputs]`: how the workspace's files are found."""
+    """`[inputs]`: how the workspace's files are found, and how strictly the exports are read."""
 
     allow_links_outside: bool = False  # follow symbolic links that lead out of the workspace (refused by default)
+    # Posts of accounts that are not in the roster (in a search or feed download) are skipped and counted; with
+    # `strict`, each is an error instead.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,10 @@ class Source:
     platform: str = ""  # linkedin or x, for files with neither a platform column nor post URLs
     date_format: str = ""  # strftime layout of the posted_at column where it is not ISO 8601
     kinds: dict[str, str] = field(default_factory=dict)  # values of the kind column -> post/reply/quote/repost/ignore
+    timezone: str = ""  # the zone of times written without an offset (UTC when empty)
+    # what marks a repost in a file without a kind column: this field non-empty, or matching `repost_pattern`
+    repost_field: str = ""
+    repost_pattern: str = ""  # a regular expression (case-insensitive) on `repost_field`
 
 
 @dataclass(frozen=True)
@@ -339,6 +346,18 @@ def _validate_source(name: str, source: Source) -> None:
         raise ValueError(f"{name}.columns: two columns map onto '{twice[0]}'")
     if source.platform not in ("", "linkedin", "x"):
         raise ValueError(f"{name}.platform must be linkedin or x, not {source.platform!r}")
+    if source.timezone:
+        try:
+            ZoneInfo(source.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name}.timezone: unknown time zone {source.timezone!r}") from None
+    if source.repost_pattern:
+        if not source.repost_field:
+            raise ValueError(f"{name}.repost_pattern needs the repost_field it is matched on")
+        try:
+            re.compile(source.repost_pattern)
+        except re.error as exc:
+            raise ValueError(f"{name}.repost_pattern is not a regular expression: {exc}") from None
     for value, kind in source.kinds.items():
         if kind not in SOURCE_KINDS:
             raise ValueError(f"{name}.kinds.{value}: {kind!r} must be one of {', '.join(SOURCE_KINDS)}")

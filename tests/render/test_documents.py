@@ -137,7 +137,7 @@ def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path) -> None:
     top = data.settings.report.top_executives
     for scope in ("month", "ytd"):
         assert ids("teams", scope) == [r["company"] for r in companies if r["scope"] == scope]
-        assert len(ids("teams", scope)) == 20
+        assert len(ids("teams", scope)) == 21
         wanted = [r["executive_id"] for r in executives if r["scope"] == scope]
         assert ids("executives", scope) == wanted[:top]
         ceos = [r["executive_id"] for r in executives if r["scope"] == scope and r["is_ceo"] == "true"]
@@ -221,7 +221,7 @@ def test_methodology_states_the_settings_used(tmp_path: Path) -> None:
 def test_company_report_shows_ranks_peers_executives_and_posts(demo_pdfs, demo) -> None:
     text = normalised(text_of(demo_pdfs["company-fr"]))
     iso = demo.teams["ytd"].filter(demo.teams["ytd"]["company"] == "isomedica").row(0, named=True)
-    assert "Isomédica" in text and f"{iso['rank']} / 20" in text
+    assert "Isomédica" in text and f"{iso['rank']} / 21" in text
     for name in demo.roster.filter(demo.roster["company"] == "isomedica").get_column("name"):
         assert name in text
     assert all(name in text for name in demo.companies.get_column("name"))  # the peers chart
