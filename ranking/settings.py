@@ -65,6 +65,15 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Measures:
+    """The measures beyond volume (ranking.score.measures): how many posts a median needs to be shown."""
+
+    # A median of one or two posts is an anecdote, not a habit: below this many posts with a count, an
+    # executive's or a team's median influence is left empty (and takes no percentile).
+    min_posts: int = 3
+
+
+@dataclass(frozen=True)
 class Tone:
     """Sector actors (associations, agencies, institutions): a post relaying them has the `sector` tone."""
 
@@ -189,6 +198,7 @@ class Settings:
     tone: Tone = field(default_factory=Tone)
     topics: Topics = field(default_factory=_default_topics)
     compliance: Compliance = field(default_factory=Compliance)
+    measures: Measures = field(default_factory=Measures)
     smtp: Smtp = field(default_factory=Smtp)
     sources: tuple[Source, ...] = ()
     inputs: Inputs = field(default_factory=Inputs)
@@ -289,6 +299,8 @@ def _validate(settings: Settings) -> None:
     for name in ("best_posts", "movers"):
         if getattr(settings.report, name) < 0:
             raise ValueError(f"report.{name} must not be negative")
+    if settings.measures.min_posts < 1:
+        raise ValueError(f"measures.min_posts must be at least 1, not {settings.measures.min_posts}")
     if settings.report.logo and Path(settings.report.logo).suffix.lower() not in LOGO_SUFFIXES:
         raise ValueError(f"report.logo must be a {', '.join(LOGO_SUFFIXES)} file, not {settings.report.logo!r}")
     for number, source in enumerate(settings.sources):
