@@ -168,7 +168,10 @@ def run(
         ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr --jobs 2
     """
     from ranking.pipeline import run as run_ranking
+    from ranking.render.pool import quiet_pdf_libraries
 
+    if quiet:
+        quiet_pdf_libraries()
     period, chosen = chosen_period(workspace, period, quiet)
     with domain_errors(), progress(quiet) as bar:
         task = bar.add_task("starting", total=None)
@@ -233,6 +236,33 @@ def validate(workspace: Path) -> None:
             click.echo(f"Error: {problem}", err=True)
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
     click.echo("OK")
+
+
+@cli.command(context_settings=CONTEXT)
+@workspace_option
+@period_option
+@click.option("--apify", "as_apify", is_flag=True, help="The input JSON of each Apify actor instead of plain lines.")
+def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
+    """Print what to give a scraping service to collect the roster's posts for the period's year to date.
+
+    The LinkedIn profile URLs and X handles of roster.csv, with the date range (1 January to the end of the
+    month), as plain lines; with --apify, as the input JSON of the Apify actors whose results `ranking` reads.
+
+    Example:
+
+        ranking sources --workspace fixtures/demo --period 2021-10 --apify > apify-inputs.json
+    """
+    import json
+
+    from ranking.collect import apify_inputs, plain_lines, roster_targets
+
+    period, _chosen = chosen_period(workspace, period, False)
+    with domain_errors():
+        targets = roster_targets(workspace)
+    if as_apify:
+        click.echo(json.dumps(apify_inputs(targets, period), indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(plain_lines(targets, period)))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -18,6 +18,7 @@ from ranking.load.workspace import load_workspace
 from ranking.outputs.tables import local_time
 from ranking.period import SCOPES, Period
 from ranking.pipeline import compute
+from ranking.score.measures import post_measures
 from ranking.settings import Scoring
 
 
@@ -30,6 +31,10 @@ class Explanation:
     weights: Scoring
     scores: dict[str, dict[str, Any]]  # scope -> row of executives.csv (tone shares included)
     posts: pl.DataFrame  # the year-to-date window's posts, oldest first, classified, with `in_month` and `local_time`
+    # and what each adds to the measures beyond volume (ranking.score.measures.post_measures)
+    team: dict[str, dict[str, Any]]  # scope -> row of companies.csv (measures included) of the executive's team
+    teams_total: dict[str, float]  # scope -> sum of every team's score (the share of voice's denominator)
+    min_posts: int  # [measures] min_posts
 
 
 def explain(root: Path, period: Period, executive_id: str) -> Explanation:
@@ -46,16 +51,24 @@ def explain(root: Path, period: Period, executive_id: str) -> Explanation:
     executive = person.join(names, on="company", how="left").row(0, named=True)
     data = compute(ws, period)
     own = {scope: frame.filter(pl.col("executive_id") == executive_id) for scope, frame in data.posts.items()}
-    month = own["month"].select("platform", "post_id")
+    # the kind is part of the key: one's own post and one's repost of it share their post_id
+    month = own["month"].select("platform", "post_id", "kind")
     posts = (
-        own["ytd"]
-        .join(month.with_columns(pl.lit(True).alias("in_month")), on=["platform", "post_id"], how="left")
+        post_measures(own["ytd"], ws.roster, ws.settings.scoring)
+        .join(month.with_columns(pl.lit(True).alias("in_month")), on=["platform", "post_id", "kind"], how="left")
         .with_columns(pl.col("in_month").fill_null(False), local_time("posted_at", timezone).alias("local_time"))
         .sort(["posted_at", "platform", "post_id"])
     )
     rows = data.executives.filter(pl.col("executive_id") == executive_id)
     by_scope = {r["scope"]: r for r in rows.iter_rows(named=True)}
-    return Explanation(period, executive, ws.settings.scoring, by_scope, posts)
+    teams = data.companies.filter(pl.col("company") == executive["company"])
+    team = {r["scope"]: r for r in teams.iter_rows(named=True)}
+    totals: dict[str, float] = {
+        scope: float(data.scores[scope].companies.get_column("team_score").sum()) for scope in SCOPES
+    }
+    return Explanation(
+        period, executive, ws.settings.scoring, by_scope, posts, team, totals, ws.settings.measures.min_posts
+    )
 
 
 def _count(value: Any) -> Text:
@@ -101,8 +114,8 @@ def render(explanation: Explanation) -> list[RenderableType]:
     )
     posts = Table(title=f"Posts since 1 January {explanation.period.year}", title_justify="left")
     columns = ["date", "month", "platform", "post_id", "kind", "reactions", "comments", "shares", "engagements"]
-    for head in [*columns, "influence", "tone", "why"]:
-        right = head in ("reactions", "comments", "shares", "engagements", "influence")
+    for head in [*columns, "influence", "impr.", "in", "tone", "why"]:
+        right = head in ("reactions", "comments", "shares", "engagements", "influence", "impr.")
         posts.add_column(head, justify="right" if right else "left", overflow="fold")
     for p in explanation.posts.iter_rows(named=True):
         posts.add_row(
@@ -111,15 +124,111 @@ def render(explanation: Explanation) -> list[RenderableType]:
             p["platform"],
             Text(p["post_id"]),
             p["kind"],
-            *[_count(p[c]) for c in ("reactions", "comments", "shares", "engagements", "influence")],
+            *[_count(p[c]) for c in ("reactions", "comments", "shares", "engagements", "influence", "impressions")],
+            _counted_in(p),
             p["tone"],
             Text(p["tone_reason"]),
         )
     total = explanation.posts.get_column("influence").sum()
     posts.add_section()
-    posts.add_row("total", "", "", "", "", "", "", "", "", _count(total), "", "")
-    parts: list[RenderableType] = [who, scores, formula, posts]
+    posts.add_row("total", "", "", "", "", "", "", "", "", _count(total), "", "", "", "")
+    parts: list[RenderableType] = [who, scores, formula, posts, *render_measures(explanation)]
     flagged = explanation.posts.filter(pl.col("compliance").list.len() > 0)
     for p in flagged.iter_rows(named=True):
         parts.append(Text(f"Watchlist: post {p['post_id']} names {', '.join(p['compliance'])}", style="yellow"))
     return [Group(*parts)]
+
+
+def _counted_in(post: dict[str, Any]) -> str:
+    """Which measures a post enters: M (the medians), R (the engagement rate), F (per 1,000 followers); none for a
+    repost or a post without any count."""
+    if not post["measured"]:
+        return "–"
+    return " ".join(flag for flag, on in (("M", True), ("R", post["rated"]), ("F", post["per_1k_followers"])) if on)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.2f}%"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"p{value:.0f}"
+
+
+def _ids(frame: pl.DataFrame) -> str:
+    return ", ".join(f"{r['post_id']} ({r['influence']:,})" for r in frame.iter_rows(named=True))
+
+
+def _measure_lines(explanation: Explanation, scope: str) -> list[Text]:
+    """How each measure of one scope is made, naming its posts (third-party ids as Text, never markup)."""
+    e, row = explanation, explanation.scores[scope]
+    posts = e.posts if scope == "ytd" else e.posts.filter(pl.col("in_month"))
+    measured = posts.filter(pl.col("measured")).sort(["influence", "posted_at", "post_id"])
+    n = measured.height
+    if n < e.min_posts:
+        median = f"{n} own post(s) with a count, fewer than the minimum {e.min_posts}: no median"
+    else:
+        middle = measured.slice((n - 1) // 2, 2 - n % 2)
+        median = f"median influence {_number(row['median_influence'])} of {n} own posts with a count: the middle "
+        median += f"post(s) {_ids(middle)}"
+    rated = measured.filter(pl.col("rated"))
+    if rated.height:
+        sums = rated.select(pl.col("interactions", "impressions").sum()).row(0)
+        rate = f"engagement rate {_rate(row['engagement_rate'])} = {sums[0]:,} interactions / {sums[1]:,} impressions"
+        rate += f" over {rated.height} post(s): {', '.join(rated.get_column('post_id'))}"
+    else:
+        rate = "engagement rate: no own post with a count has impressions: none"
+    reached = measured.filter(pl.col("per_1k_followers").is_not_null())
+    platforms = reached.group_by("platform").agg(
+        pl.len().alias("n"), pl.col("interactions").sum().alias("i"), pl.col("followers").first().alias("f")
+    )
+    if platforms.height:
+        parts = [
+            f"{p['platform']} {p['n']} post(s), {p['i']:,} interactions, {p['f']:,} followers "
+            f"→ {1000 * p['i'] / p['n'] / p['f']:,.2f}"
+            for p in platforms.sort("platform").iter_rows(named=True)
+        ]
+        reach = f"per 1,000 followers {_number(row['interactions_per_1k_followers'], 2)} (weighted by posts): "
+        reach += "; ".join(parts)
+    else:
+        reach = "per 1,000 followers: no follower count known for the platforms posted on: none"
+    team = e.team[scope]
+    voice = (
+        f"team {e.executive['company_name']}: share of voice {_rate(team['share_of_voice'])} = team score "
+        f"{team['team_score']:,} / {e.teams_total[scope]:,.0f} (all teams); median {_number(team['median_influence'])}"
+        f" ({_pct(team['percentile_median_influence'])}), engagement rate {_rate(team['engagement_rate'])}, "
+        f"per 1,000 followers {_number(team['interactions_per_1k_followers'], 2)}"
+    )
+    return [Text(f"{scope}: {line}") for line in (median, rate, reach, voice)]
+
+
+def render_measures(explanation: Explanation) -> list[RenderableType]:
+    """The measures beyond volume of both scopes (with their percentiles among the roster) and the posts each is
+    made of."""
+    table = Table(title="Beyond volume", title_justify="left")
+    heads = ["scope", "counted", "median", "pct", "eng. rate", "pct", "per 1k followers", "pct", "score pct"]
+    for head in heads:
+        table.add_column(head, justify="left" if head == "scope" else "right")
+    for scope in SCOPES:
+        r = explanation.scores[scope]
+        table.add_row(
+            scope,
+            str(r["measured_posts"]),
+            _number(r["median_influence"]),
+            _pct(r["percentile_median_influence"]),
+            _rate(r["engagement_rate"]),
+            _pct(r["percentile_engagement_rate"]),
+            _number(r["interactions_per_1k_followers"], 2),
+            _pct(r["percentile_interactions_per_1k_followers"]),
+            _pct(r["percentile_influence_score"]),
+        )
+    note = Text(
+        "Counted: own posts (not reposts) with at least one count. In: M in the medians; R: in the engagement rate "
+        "(impressions known); F: in the rate per 1,000 followers (follower count known). Percentiles among the "
+        "roster's executives with a value (ties count half)."
+    )
+    return [table, note, *[line for scope in SCOPES for line in _measure_lines(explanation, scope)]]

@@ -31,6 +31,7 @@ from ranking.render.web import write_leaderboard_page
 from ranking.report.company import iter_company_contexts, report_sizes
 from ranking.report.data import ReportData, report_data
 from ranking.report.leaderboard import leaderboard_context
+from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table
 
@@ -49,6 +50,7 @@ class RunData:
     posts: dict[Scope, pl.DataFrame]  # the classified posts of each scope's window (ranking.content.classify)
     executives: pl.DataFrame  # executives.csv: the contract's columns, then the tone shares
     companies: pl.DataFrame  # companies.csv: the same for the teams
+    measured: Measured  # the measures beyond volume of each scope (ranking.score.measures), in both tables too
     report: ReportData  # what the documents are built from
     warnings: tuple[str, ...] = ()  # the run's own (executives without any post of the month, `check_month`)
 
@@ -76,8 +78,12 @@ def compute(ws: Workspace, period: Period, step: Step | None = None, check_month
     # The tone shares are an extension of the contract's tables: appended after its columns.
     executives = with_tone_shares(table(scores, "executives"), posts, "executive_id")
     companies = with_tone_shares(table(scores, "companies"), posts, "company")
-    report = report_data(ws, scores, posts, period)
-    return RunData(ws, period, scores, posts, executives, companies, report, tuple(notes))
+    # The measures beyond volume (issue 13) come after the tone shares, the contract's columns staying first.
+    measured = measures(scores, posts, ws.roster, ws.settings.scoring, ws.settings.measures.min_posts)
+    executives = with_measures(executives, measured.executives, "executive_id")
+    companies = with_measures(companies, measured.companies, "company")
+    report = report_data(ws, scores, posts, period, measured)
+    return RunData(ws, period, scores, posts, executives, companies, measured, report, tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def write_tables(data: RunData, folder: Path, lang: str) -> None:
     write_csv(data.executives, folder / "executives.csv")
     write_csv(data.companies, folder / "companies.csv")
     sink_csv(posts_query(data.posts["ytd"], data.workspace.settings.scoring.timezone), folder / "posts.csv")
-    write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period)
+    write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period, data.measured)
 
 
 def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None) -> RunResult:

@@ -69,6 +69,15 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Measures:
+    """The measures beyond volume (ranking.score.measures): how many posts a median needs to be shown."""
+
+    # A median of one or two posts is an anecdote, not a habit: below this many posts with a count, an
+    # executive's or a team's median influence is left empty (and takes no percentile).
+    min_posts: int = 3
+
+
+@dataclass(frozen=True)
 class Tone:
     """Sector actors (associations, agencies, institutions): a post relaying them has the `sector` tone."""
 
@@ -160,9 +169,12 @@ def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) ->
 
 @dataclass(frozen=True)
 class Inputs:
-    """`[inputs]`: how the workspace's files are found."""
+    """`[inputs]`: how the workspace's files are found, and how strictly the exports are read."""
 
     allow_links_outside: bool = False  # follow symbolic links that lead out of the workspace (refused by default)
+    # Posts of accounts that are not in the roster (in a search or feed download) are skipped and counted; with
+    # `strict`, each is an error instead.
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,10 @@ class Source:
     platform: str = ""  # linkedin or x, for files with neither a platform column nor post URLs
     date_format: str = ""  # strftime layout of the posted_at column where it is not ISO 8601
     kinds: dict[str, str] = field(default_factory=dict)  # values of the kind column -> post/reply/quote/repost/ignore
+    timezone: str = ""  # the zone of times written without an offset (UTC when empty)
+    # what marks a repost in a file without a kind column: this field non-empty, or matching `repost_pattern`
+    repost_field: str = ""
+    repost_pattern: str = ""  # a regular expression (case-insensitive) on `repost_field`
 
 
 @dataclass(frozen=True)
@@ -186,6 +202,7 @@ class Settings:
     tone: Tone = field(default_factory=Tone)
     topics: Topics = field(default_factory=_default_topics)
     compliance: Compliance = field(default_factory=Compliance)
+    measures: Measures = field(default_factory=Measures)
     smtp: Smtp = field(default_factory=Smtp)
     sources: tuple[Source, ...] = ()
     inputs: Inputs = field(default_factory=Inputs)
@@ -286,6 +303,8 @@ def _validate(settings: Settings) -> None:
     for name in ("best_posts", "movers", "peer_leaders", "peer_neighbours"):
         if getattr(settings.report, name) < 0:
             raise ValueError(f"report.{name} must not be negative")
+    if settings.measures.min_posts < 1:
+        raise ValueError(f"measures.min_posts must be at least 1, not {settings.measures.min_posts}")
     if settings.report.logo and Path(settings.report.logo).suffix.lower() not in LOGO_SUFFIXES:
         raise ValueError(f"report.logo must be a {', '.join(LOGO_SUFFIXES)} file, not {settings.report.logo!r}")
     for number, source in enumerate(settings.sources):
@@ -331,6 +350,18 @@ def _validate_source(name: str, source: Source) -> None:
         raise ValueError(f"{name}.columns: two columns map onto '{twice[0]}'")
     if source.platform not in ("", "linkedin", "x"):
         raise ValueError(f"{name}.platform must be linkedin or x, not {source.platform!r}")
+    if source.timezone:
+        try:
+            ZoneInfo(source.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name}.timezone: unknown time zone {source.timezone!r}") from None
+    if source.repost_pattern:
+        if not source.repost_field:
+            raise ValueError(f"{name}.repost_pattern needs the repost_field it is matched on")
+        try:
+            re.compile(source.repost_pattern)
+        except re.error as exc:
+            raise ValueError(f"{name}.repost_pattern is not a regular expression: {exc}") from None
     for value, kind in source.kinds.items():
         if kind not in SOURCE_KINDS:
             raise ValueError(f"{name}.kinds.{value}: {kind!r} must be one of {', '.join(SOURCE_KINDS)}")

@@ -118,3 +118,39 @@ def small_workspace(tmp_path: Path) -> Path:
         post("10", "cleo", "2021-10-11T10:00:00Z", reactions=2),
     ]
     return workspace(tmp_path / "ws", people, posts)
+
+
+def measures_workspace(tmp_path: Path, toml: str | None = None) -> Path:
+    """Three teams for the measures beyond volume (ranking.score.measures), all in October 2021:
+
+    - acme: ana (1,000 LinkedIn and 500 X followers): LinkedIn posts of influence 10 (1,000 impressions) and 30
+      (20 reactions + 5 comments, 500 impressions), an X post of 4 without impressions, a repost of 99 and a
+      post without any count (both left out); bob (no follower count): two posts of 6, under the minimum of 3,
+      one with 0 impressions;
+    - beta: cleo (200 X followers): one viral post of 1,000 and three of 3, 5 and 7 (an even number);
+    - gamma: dan, three posts with an engagements total of 8 only (a tie with himself), and one in January."""
+    people = [
+        person("ana", "acme", ceo=True, linkedin_followers=1000, x_followers=500),
+        person("bob", "acme"),
+        person("cleo", "beta", ceo=True, x_followers=200),
+        person("dan", "gamma", ceo=True),
+    ]
+    no_counts = {"reactions": "", "comments": "", "shares": ""}
+    posts = [
+        post("a1", "ana", "2021-10-04T10:00:00Z", reactions=10, impressions=1000),
+        post("a2", "ana", "2021-10-05T10:00:00Z", reactions=20, comments=5, impressions=500),
+        post("a3", "ana", "2021-10-06T10:00:00Z", reactions=4, platform="x"),
+        post("a4", "ana", "2021-10-07T10:00:00Z", reactions=99, kind="repost", impressions=10),
+        post("a5", "ana", "2021-10-08T10:00:00Z", **no_counts, impressions=300),
+        post("b1", "bob", "2021-10-04T11:00:00Z", reactions=6, impressions=0),
+        post("b2", "bob", "2021-10-05T11:00:00Z", reactions=6),
+        post("c1", "cleo", "2021-10-04T12:00:00Z", reactions=1000, platform="x"),
+        post("c2", "cleo", "2021-10-05T12:00:00Z", reactions=3, platform="x"),
+        post("c3", "cleo", "2021-10-06T12:00:00Z", reactions=5, platform="x"),
+        post("c4", "cleo", "2021-10-07T12:00:00Z", reactions=7, platform="x"),
+        *[post(f"d{i}", "dan", f"2021-10-1{i}T10:00:00Z", **no_counts, engagements=8) for i in range(3)],
+        post("d9", "dan", "2021-01-15T10:00:00Z", reactions=100),
+    ]
+    root = workspace(tmp_path / "measures", people, toml=toml)
+    write_csv(root / "exports" / "posts.csv", [*POST_FIELDS, "impressions"], posts)
+    return root

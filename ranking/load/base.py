@@ -24,6 +24,7 @@ class LoadContext:
     timezone: str
     executive_id: str | None = None  # set when the file sits in exports/<executive_id>/
     sources: tuple[Source, ...] = ()  # the `[[sources]]` column mappings of ranking.toml
+    strict: bool = False  # posts of accounts not in the roster are errors, not skipped (`[inputs] strict`)
 
     def handles(self) -> pl.DataFrame:
         """handle -> executive_id for every X handle and LinkedIn slug of the roster (normalised)."""
@@ -54,13 +55,31 @@ class Export:
     platform: str | None = None
     #: The executive whose folder holds the file (exports/<executive_id>/); None for the files on top.
     executive_id: str | None = None
+    #: How many records the file holds, where a loader counts them (None: one per post read).
+    records: int | None = None
+    #: Records not taken, by reason ("not in the roster": 6): with the posts read, they add up to `records`.
+    skipped: dict[str, int] = field(default_factory=dict)
+    #: LinkedIn numbers of a post -> the number it is keyed by (a share or ugcPost URN -> its activity).
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!.*\d{4}-?\d{2}-?\d{2})")
 
 
+#: The run time Apify writes in the names of its downloads: `dataset_<actor>_<YYYY-MM-DD_HH-MM-SS-mmm>` (UTC).
+_APIFY_RUN = re.compile(r"_(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})-(\d{3})(?:\D|$)")
+
+
 def export_date(path: Path) -> datetime:
-    """The export's date: the last date in the file name (exports name their end date last), else its mtime."""
+    """The export's date: an Apify download's run time, else the last date in the file name (exports name their
+    end date last), else its mtime. Two downloads of one day from the same actor are told apart by the time."""
+    run = _APIFY_RUN.search(path.stem)
+    if run:
+        try:
+            y, mo, d, h, mi, s, ms = (int(g) for g in run.groups())
+            return datetime(y, mo, d, h, mi, s, ms * 1000, tzinfo=UTC)
+        except ValueError:
+            pass
     found = _DATE_IN_NAME.search(path.stem)
     if found:
         try:

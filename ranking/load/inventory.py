@@ -64,13 +64,17 @@ def inventory(ws: Workspace) -> list[str]:
     total = found_by_executive(ws.posts, tz)
     per_file: dict[str, list[str]] = defaultdict(list)
     on_top: list[str] = []
+    accounts = {a.file: a for a in ws.accounting}
     for export in ws.exports:
         where = _relative(ws, export.shown)
         found = found_by_executive(export.posts, tz)
+        counted = accounts.get(export.shown)
         if export.executive_id is not None:
             executive = export.executive_id
             described = _described(export.format, export.flags, export.followers, executive)
             per_file[executive].append(f"    {where}: {described}, {found.get(executive, Found(0, 0, None, None))}")
+            if counted is not None:
+                per_file[executive].append(f"      {counted}")
             continue
         for executive, stats in found.items():
             per_file[executive].append(f"    {where}: {export.format}, {stats}")
@@ -81,6 +85,8 @@ def inventory(ws: Workspace) -> list[str]:
             max((f.last for f in found.values() if f.last), default=None),
         )
         on_top.append(f"  {where}: {export.format}, {everyone}, {len(found)} executives")
+        if counted is not None:
+            on_top.append(f"    {counted}")
     for unread in ws.unread:
         what = f"read as {unread.format}" if unread.format else "format not recognised"
         count = len(unread.problems)

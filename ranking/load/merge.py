@@ -1,5 +1,9 @@
 """The merge of every export's posts, lazily: one row per (platform, post_id), each field from the most recent
-export that reports it, without ever holding all the posts in memory."""
+export that reports it, without ever holding all the posts in memory.
+
+A repost is the reposter's record of someone's post: it is keyed by who reposted what (platform, post_id of the
+original, reposter), so that it never merges with the original (which stays its author's), whoever reposts it,
+the author included; two downloads of one repost still merge."""
 
 from __future__ import annotations
 
@@ -13,6 +17,12 @@ from ranking.load.base import ROW
 
 KEYS = ("platform", "post_id")
 _KEY = "__key"
+_REPOSTER = "__reposter"
+
+
+def reposter() -> pl.Expr:
+    """The third part of a post's key: who reposted it, on a repost (null on every other kind of post)."""
+    return pl.when(pl.col("kind") == "repost").then(pl.col("executive_id")).otherwise(None).alias(_REPOSTER)
 
 
 @dataclass(frozen=True)
@@ -21,12 +31,14 @@ class MergedPosts:
 
     posts: pl.LazyFrame
     rows: int
+    #: For each export, how many of its rows stand with another row of the same post (and were merged).
+    shared: tuple[int, ...] = ()
 
 
 def _key() -> pl.Expr:
     # A 64-bit hash of the key only selects the candidates to merge; they are then grouped by the key itself,
     # so that a collision costs a little work, never a wrong merge.
-    return pl.struct(KEYS).hash().alias(_KEY)
+    return pl.struct(*KEYS, reposter()).hash().alias(_KEY)
 
 
 def merge_lazy(numbered: list[pl.LazyFrame], rows: list[int]) -> MergedPosts:
@@ -46,7 +58,7 @@ def merge_lazy(numbered: list[pl.LazyFrame], rows: list[int]) -> MergedPosts:
     ).collect(engine="streaming")
     repeated = keys.filter(pl.col(_KEY).is_duplicated())
     if repeated.height == 0:
-        return MergedPosts(pl.concat([n.drop(ROW) for n in numbered]), sum(rows))
+        return MergedPosts(pl.concat([n.drop(ROW) for n in numbered]), sum(rows), (0,) * len(numbered))
     involved_rows = {
         int(i): group.get_column(ROW).implode() for (i,), group in repeated.group_by("__export", maintain_order=True)
     }
@@ -62,8 +74,9 @@ def merge_lazy(numbered: list[pl.LazyFrame], rows: list[int]) -> MergedPosts:
     merged = (
         involved.sort("__export", ROW)
         .with_row_index("__order")
+        .with_columns(reposter())
         .sort(["snapshot", "__order"], descending=[True, False], nulls_last=True)
-        .group_by(list(KEYS), maintain_order=True)
+        .group_by([*KEYS, _REPOSTER], maintain_order=True)
         .agg([pl.col(c).drop_nulls().first() for c in others])
         .select(list(schema.POSTS))
     )
@@ -71,7 +84,8 @@ def merge_lazy(numbered: list[pl.LazyFrame], rows: list[int]) -> MergedPosts:
         (n.filter(~pl.col(ROW).is_in(involved_rows[i])) if i in involved_rows else n).drop(ROW)
         for i, n in enumerate(numbered)
     ]
-    return MergedPosts(pl.concat([*single, merged.lazy()]), sum(rows) - involved.height + merged.height)
+    shared = tuple(involved_rows[i].list.len().item() if i in involved_rows else 0 for i in range(len(numbered)))
+    return MergedPosts(pl.concat([*single, merged.lazy()]), sum(rows) - involved.height + merged.height, shared)
 
 
 def _compact(frame: pl.DataFrame) -> pl.DataFrame:

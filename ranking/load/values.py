@@ -24,6 +24,7 @@ _ZONED = (
     "%Y-%m-%dT%H:%M%#z",  # ISO 8601 allows the seconds out: 2021-10-05T10:00Z
     "%Y-%m-%d %H:%M%#z",
     "%Y-%m-%d %H:%M %#z",
+    "%a %b %d %H:%M:%S %z %Y",  # X's own layout, as scrapers of X copy it (`Fri Nov 21 20:20:00 +0000 2025`)
 )
 #: Instants without an offset: taken as UTC (exports write UTC unless they say otherwise).
 _NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
@@ -96,6 +97,12 @@ def count_value(raw: pl.Expr, dtype: pl.DataType, column: str) -> tuple[pl.Expr,
         return pl.when(raw < MAX_COUNT).then(raw).cast(pl.Int64, strict=False), checks
     if dtype == pl.String:
         squeezed = raw.str.replace_all(r"[\s\u202f\u00a0]", "")
+        # "1,234" as scrapers write counts (a decimal comma never has three digits after it in a count)
+        squeezed = (
+            pl.when(squeezed.str.contains(r"^\d{1,3}(?:,\d{3})+$"))
+            .then(squeezed.str.replace_all(",", ""))
+            .otherwise(squeezed)
+        )
         cleaned = pl.when(squeezed != "").then(squeezed)
         # digits are read as an integer, exactly; only other notations (1.0, 1e3) go through a float
         exact = cleaned.cast(pl.Int64, strict=False)
@@ -137,28 +144,54 @@ def parse_count(frame: pl.DataFrame, column: str, path: str) -> tuple[pl.Series,
     return frame.select(value.alias(column)).get_column(column), check_problems(frame, checks, path)
 
 
-def instant_expr(column: str | pl.Expr, timezone: str) -> pl.Expr:
-    """Parse strings into UTC instants, trying the known layouts in turn; null where none fits."""
+def epoch_instant(number: pl.Expr) -> pl.Expr:
+    """UTC instants from epoch numbers: milliseconds from 10^11 on (after 1973 in ms, before 5138 in s), else
+    seconds, as scrapers write them."""
+    number = number.cast(pl.Float64, strict=False)
+    micros = (
+        pl.when(number.abs() >= 1e14)
+        .then(None)  # no date a scraper writes: left unread (a problem), never an overflow
+        .when(number.abs() >= 1e11)
+        .then(number * 1_000)
+        .otherwise(number * 1_000_000)
+    )
+    return micros.round(0).cast(pl.Int64, strict=False).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+
+
+def instant_expr(column: str | pl.Expr, timezone: str, naive_zone: str = "UTC") -> pl.Expr:
+    """Parse strings into UTC instants, trying the known layouts in turn (epoch seconds or milliseconds too);
+    null where none fits. Times without an offset are in `naive_zone` (UTC unless a mapping says otherwise)."""
     col = pl.col(column) if isinstance(column, str) else column
     col = col.str.strip_chars()
     zoned = [col.str.to_datetime(f, strict=False, time_unit="us").dt.convert_time_zone("UTC") for f in _ZONED]
-    naive = [col.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone("UTC") for f in _NAIVE]
+    naive = [
+        col.str.to_datetime(f, strict=False, time_unit="us")
+        .dt.replace_time_zone(naive_zone, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+        for f in _NAIVE
+    ]
+    epoch = pl.when(col.str.contains(r"^\d{9,13}(?:\.\d+)?$")).then(epoch_instant(col))
     dates = [
         col.str.to_datetime(f, strict=False, time_unit="us")
         .dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
         .dt.convert_time_zone("UTC")
         for f in _DATES
     ]
-    return pl.coalesce([*zoned, *naive, *dates])
+    return pl.coalesce([*zoned, *naive, epoch, *dates])
 
 
-def instant_value(raw: pl.Expr, dtype: pl.DataType, column: str, timezone: str) -> tuple[pl.Expr, list[Check]]:
+def instant_value(
+    raw: pl.Expr, dtype: pl.DataType, column: str, timezone: str, naive_zone: str = "UTC"
+) -> tuple[pl.Expr, list[Check]]:
     """UTC instants from a raw column of `dtype`; a missing or unparsable value is a problem."""
     ZoneInfo(timezone)
+    ZoneInfo(naive_zone)
     if dtype == UTC_INSTANT:
         parsed = raw  # already what every stage reads: left as is, so that filters reach the file's statistics
     elif dtype == pl.String:
-        parsed = instant_expr(raw, timezone)
+        parsed = instant_expr(raw, timezone, naive_zone)
+    elif dtype.is_numeric():
+        parsed = epoch_instant(raw)
     elif dtype == pl.Date:
         parsed = raw.cast(pl.Datetime("us")).dt.replace_time_zone(timezone).dt.convert_time_zone("UTC")
     elif isinstance(dtype, pl.Datetime):
@@ -187,9 +220,14 @@ def parse_instant(frame: pl.DataFrame, column: str, path: str, timezone: str) ->
 
 # --- identifiers -------------------------------------------------------------------------------------
 
-# A LinkedIn post is named by an activity, share or ugcPost URN (also URL-encoded, as Shares.csv writes them), by
-# `activity-<id>` in /posts/ URLs, or by a groupPost URN `groupPost:<group id>-<post id>` (the post id comes last).
-_LINKEDIN_ID = r"(?i)(?:urn(?::|%3A)li(?::|%3A)(?:(?:activity|share|ugcPost)(?::|%3A)|groupPost(?::|%3A)\d+-)|activity[-:])(\d{6,})"
+# A LinkedIn post is named by an activity, share or ugcPost URN (also URL-encoded, once or twice, as Shares.csv
+# and feed URLs write them), by `activity-<id>` or `ugcPost-<id>` in /posts/ URLs, or by a groupPost URN
+# `groupPost:<group id>-<post id>` (the post id comes last).
+_COLON = r"(?::|%3A|%253A)"
+_LINKEDIN_ID = (
+    rf"(?i)(?:urn{_COLON}li{_COLON}(?:(?:activity|share|ugcPost){_COLON}|groupPost{_COLON}\d+-)"
+    r"|(?:activity|ugcPost|share)[-:])(\d{6,})"
+)
 _X_ID = r"(?i)(?:twitter\.com|x\.com)/[^/]+/status(?:es)?/(\d+)"
 
 
@@ -208,6 +246,13 @@ def platform_from_url(url: pl.Expr) -> pl.Expr:
 def post_id_from_url(url: pl.Expr) -> pl.Expr:
     """The platform's post id in a URL or URN (LinkedIn activity/share/ugcPost, URL-encoded or not; X status)."""
     return pl.coalesce(url.str.extract(_LINKEDIN_ID, 1), url.str.extract(_X_ID, 1))
+
+
+def reduce_post_id(value: pl.Expr) -> pl.Expr:
+    """A post id column as the contract keys it: a URN or post URL written there (`urn:li:activity:741…`, a
+    /posts/ or status URL) reduces to its number, so that it merges with the same post read elsewhere."""
+    text = value.str.strip_chars()
+    return pl.coalesce(post_id_from_url(text), text)
 
 
 def normalise_handle(value: pl.Expr) -> pl.Expr:

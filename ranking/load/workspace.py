@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking.errors import InputError, Problem
+from ranking.load.accounting import Accounting, account, linked_ids, relink
 from ranking.load.base import export_numbered, export_rows
 from ranking.load.formats import Export, Format, LoadContext, detect
 from ranking.load.merge import MergedPosts, merge_lazy
@@ -70,6 +71,7 @@ class Workspace:
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # export files that could not be read (validate lists them)
+    accounting: list[Accounting] = field(default_factory=list)  # what became of each record of each export read
 
     @property
     def scan(self) -> pl.LazyFrame:
@@ -261,7 +263,8 @@ def _read(root: Path, *, strict: bool, progress: Callable[[str], None] | None) -
         fmt: Format | None = None
         try:
             fmt = detect(path, shown, settings.sources)
-            export = fmt.load(path, shown, LoadContext(roster, settings.scoring.timezone, owner, settings.sources))
+            ctx = LoadContext(roster, settings.scoring.timezone, owner, settings.sources, settings.inputs.strict)
+            export = fmt.load(path, shown, ctx)
         except InputError as exc:
             problems += exc.problems
             unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
@@ -276,11 +279,13 @@ def _read(root: Path, *, strict: bool, progress: Callable[[str], None] | None) -
         inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export), walked.links.get(path)))
     if problems and strict:
         raise InputError(problems)
-    posts = merge_lazy([export_numbered(e) for e in exports], [export_rows(e) for e in exports])
+    links = linked_ids(exports)
+    posts = merge_lazy([relink(export_numbered(e), links) for e in exports], [export_rows(e) for e in exports])
+    accounting = [account(e, merged) for e, merged in zip(exports, posts.shared, strict=True)]
     warnings = walked.warnings + [f"{e.shown}: {note}" for e in exports for note in e.notes]
     roster = with_exported_followers(roster, exports)
     workspace = Workspace(
-        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread
+        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting
     )
     return Checked(workspace, problems)
 

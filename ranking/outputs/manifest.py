@@ -29,6 +29,8 @@ def manifest(
         "lang": lang,
         "settings": ws.settings.as_dict(),
         "inputs": [i.entry() for i in [*ws.inputs, *extra_inputs]],
+        # what became of every record of every export: kept, reposts, skipped (why), merged
+        "records": [a.as_dict() for a in ws.accounting],
         "counts": {
             "executives": ws.roster.height,
             "companies": ws.companies.height,

@@ -15,6 +15,7 @@ import xlsxwriter
 from ranking.outputs.staging import FORMULA_START
 from ranking.period import SCOPE_ORDER, Period, Scope
 from ranking.report.i18n import Translator
+from ranking.score.measures import COMPANY_MEASURES, EXECUTIVE_MEASURES, Measured
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, ScopeScores
 from ranking.textsafe import without_controls
 
@@ -28,14 +29,37 @@ FORMATS = {
     "rank_change": "+0;-0;0",
     "members": "0",
     "active_members": "0",
+    "share_of_voice": "0.0%",
+    "measured_posts": "0",
+    "median_influence": "#,##0.0",
+    "engagement_rate": "0.000%",
+    "interactions_per_1k_followers": "#,##0.00",
+    **{f"percentile_{m}": "0.0" for m in ("influence_score", "team_score", "share_of_voice")},
+    **{f"percentile_{m}": "0.0" for m in ("median_influence", "engagement_rate", "interactions_per_1k_followers")},
 }
 SHEETS = (("companies", COMPANY_COLUMNS), ("executives", EXECUTIVE_COLUMNS), ("ceos", EXECUTIVE_COLUMNS))
 
 
-def sheet_frame(scores: dict[Scope, ScopeScores], which: str, columns: tuple[str, ...]) -> pl.DataFrame:
-    """One sheet's rows: the year to date, then the month, each in rank order."""
+#: The measures beyond volume appended to each sheet (ranking.score.measures), and the key they join on.
+MEASURE_COLUMNS = {
+    "companies": ("company", COMPANY_MEASURES),
+    "executives": ("executive_id", EXECUTIVE_MEASURES),
+    "ceos": ("executive_id", EXECUTIVE_MEASURES),  # percentiles among all executives, as in executives.csv
+}
+
+
+def sheet_frame(
+    scores: dict[Scope, ScopeScores], which: str, columns: tuple[str, ...], measured: Measured | None = None
+) -> pl.DataFrame:
+    """One sheet's rows: the year to date, then the month, each in rank order; the measures after the contract's
+    columns when `measured` is given."""
     frames = [getattr(scores[s], which).with_columns(pl.lit(s).alias("scope")) for s in SCOPE_ORDER]
-    return pl.concat(frames, how="vertical_relaxed").select(columns)
+    frame = pl.concat(frames, how="vertical_relaxed").select(columns)
+    if measured is None:
+        return frame
+    key, extra = MEASURE_COLUMNS[which]
+    table = measured.companies if which == "companies" else measured.executives
+    return frame.join(table.select("scope", key, *extra), on=["scope", key], how="left", maintain_order="left")
 
 
 def is_risky(text: str) -> bool:
@@ -48,8 +72,11 @@ def _width(header: str, values: list[Any]) -> float:
     return min(max(longest + 2, 6), 45)
 
 
-def write_workbook(scores: dict[Scope, ScopeScores], target: Path, lang: str, period: Period) -> None:
-    """Write the three tables, one sheet each, with labels of `lang` and Excel number formats."""
+def write_workbook(
+    scores: dict[Scope, ScopeScores], target: Path, lang: str, period: Period, measured: Measured | None = None
+) -> None:
+    """Write the three tables, one sheet each, with labels of `lang` and Excel number formats (and the measures
+    beyond volume after the contract's columns, when given)."""
     t = Translator(lang)
     workbook = xlsxwriter.Workbook(
         str(target), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -65,8 +92,9 @@ def write_workbook(scores: dict[Scope, ScopeScores], target: Path, lang: str, pe
     quoted = workbook.add_format({"valign": "top", "quote_prefix": True})
     numbers = {name: workbook.add_format({"num_format": fmt, "valign": "top"}) for name, fmt in FORMATS.items()}
     whole = workbook.add_format({"num_format": "#,##0", "valign": "top"})
-    for which, columns in SHEETS:
-        frame = sheet_frame(scores, which, columns)
+    for which, contract in SHEETS:
+        frame = sheet_frame(scores, which, contract, measured)
+        columns = frame.columns
         sheet = workbook.add_worksheet(t(f"xlsx.sheet.{which}"))
         headers = [t(f"xlsx.col.{c}") for c in columns]
         for col, name in enumerate(columns):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +17,11 @@ from urllib.parse import unquote, urlparse
 from ranking.resources import templates_dir
 
 log = logging.getLogger(__name__)
+
+# WeasyPrint saves a colour emoji font (Noto Color Emoji) anew with fontTools before embedding it, which stamps
+# the font with the time of the render unless SOURCE_DATE_EPOCH says which: a fixed one keeps re-renders
+# byte-identical (a user's own SOURCE_DATE_EPOCH is kept; spawned workers inherit it).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1609459200")
 
 
 class FetchRefused(Exception):

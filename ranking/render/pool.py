@@ -77,8 +77,13 @@ class Renderer:
         if self.jobs == 1 or self._pool is not None:
             return
         # Spawned (not forked) workers: forking a process that runs polars' thread pool can deadlock.
+        # the workers log what the main process logs: nothing but errors from the PDF libraries with --quiet
+        levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
         self._pool = ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_initialise
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_initialise,
+            initargs=(levels,),
         )
         # The pool starts a worker per task submitted while none is idle: submit one task per worker. The
         # workers are born ignoring Ctrl-C (sent to the whole process group): this process stops them itself.
@@ -153,7 +158,20 @@ class Renderer:
         stop_workers(pool)
 
 
-def _initialise() -> None:
+#: The loggers of the PDF libraries, whose warnings (a font without some glyph, a subsetting fallback) are no
+#: business of a user who asked for errors only.
+QUIET_LOGGERS = ("weasyprint", "fontTools")
+
+
+def quiet_pdf_libraries() -> None:
+    """Let the PDF libraries log errors only (in this process, and in the workers started after this)."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _initialise(levels: dict[str, int] | None = None) -> None:
+    for name, level in (levels or {}).items():
+        logging.getLogger(name).setLevel(level)
     die_with_parent()
     # A failure here would only say that a worker died: let the first document fail, with the real error.
     try:

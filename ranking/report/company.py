@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 import polars as pl
 
 from ranking.period import Scope
+from ranking.report.beyond import CompanyBeyond, beyond_frames, company_beyond
 from ranking.report.content import CompanyContent, company_content, content_index
 from ranking.report.data import ReportData
 from ranking.report.quality import quality_by_company
@@ -118,6 +119,7 @@ class CompanyContext(Header):
     issues: Quality = described("data quality, restricted to the company's executives and the files of their posts")
     methodology: Methodology = described("the settings used")
     content: CompanyContent = described("tone mix against the sector, topics, the team's posts the watchlist flags")
+    beyond: CompanyBeyond = described("the team and each executive against the sector on the measures beyond volume")
 
 
 def _posts(best: pl.DataFrame) -> dict[str, tuple[PostLine, ...]]:
@@ -209,6 +211,9 @@ def iter_company_contexts(
     computed = {"trend", "best", "no_data"}
     copied = [f.name for f in fields(CompanyExecutive) if f.name not in computed]
     standing_fields = [f.name for f in fields(Standing) if f.name not in ("scope", "of")]
+    frames = beyond_frames(
+        data.measured, data.teams["ytd"], data.executives["ytd"], data.roster, data.settings.measures.min_posts
+    )
     shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
     settings_used = methodology(data.settings)
 
@@ -239,6 +244,7 @@ def iter_company_contexts(
             issues=issues[company],
             methodology=settings_used,
             content=company_content(content, company, rows),
+            beyond=company_beyond(frames, company, [e.executive_id for e in executives]),
         )
 
 

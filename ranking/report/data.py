@@ -15,6 +15,7 @@ from ranking.load.workspace import Workspace
 from ranking.period import Period, Scope
 from ranking.report.content import ContentFacts, content_facts
 from ranking.report.inventory_summary import relative_name, relative_names
+from ranking.score.measures import Measured, measures
 from ranking.score.ranks import ScopeScores
 from ranking.score.series import best_posts, missing_counts, monthly_scores, platform_scores, team_monthly_scores
 from ranking.settings import Settings
@@ -54,6 +55,7 @@ class ReportData:
     warnings: tuple[str, ...]
     logo: Path | None
     content: ContentFacts  # tone mixes, topics and flagged posts of the year to date (ranking.report.content)
+    measured: Measured  # the measures beyond volume of each scope (ranking.score.measures)
 
 
 def logo_path(ws: Workspace) -> Path | None:
@@ -129,11 +131,16 @@ def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
 
 
 def report_data(
-    ws: Workspace, scores: dict[Scope, ScopeScores], posts: Mapping[Scope, pl.DataFrame], period: Period
+    ws: Workspace,
+    scores: dict[Scope, ScopeScores],
+    posts: Mapping[Scope, pl.DataFrame],
+    period: Period,
+    measured: Measured | None = None,
 ) -> ReportData:
     """Gather what the leaderboard and the company reports show, once for all documents and languages.
 
-    `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once)."""
+    `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once);
+    `measured` their measures beyond volume (computed here when not given)."""
     weights = ws.settings.scoring
     report = ws.settings.report
     split = {scope: platform_scores(posts[scope], ws.roster, weights) for scope in scores}
@@ -161,4 +168,5 @@ def report_data(
         warnings=tuple(relative_names(ws.root, w) for w in ws.warnings),
         logo=logo_path(ws),
         content=content_facts(posts["ytd"], ws.settings),
+        measured=measured or measures(scores, posts, ws.roster, weights, ws.settings.measures.min_posts),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ranking.period import Scope
+from ranking.report.beyond import BeyondVolume, beyond_volume
 from ranking.report.content import BoardContent, board_content
 from ranking.report.data import ReportData
 from ranking.report.quality import quality
@@ -64,6 +65,7 @@ class LeaderboardContext(Header):
     movers: Movers = described("the month's climbers and fallers")
     quality: Quality = described("the data-quality page")
     content: BoardContent = described("tones and topics only: the compliance flags never reach the public leaderboard")
+    beyond: BeyondVolume = described("the page beyond volume: teams by share of voice, resonance, engagement rate")
 
 
 def _tables(data: ReportData, scope: Scope) -> ScopeTables:
@@ -105,4 +107,5 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
         ),
         quality=quality(data),
         content=board_content(data.content, ytd),
+        beyond=beyond_volume(data.measured, data.companies, data.settings.measures.min_posts, report.top_teams),
     )

@@ -142,6 +142,7 @@ class Methodology:
     collective_threshold: float = described("collectivity from which a team is called collective")
     top_executives: int = described("executives listed in the leaderboard")
     best_posts: int = described("best posts quoted per executive in a company report")
+    min_posts: int = described("own posts with a count a median influence needs ([measures] min_posts)")
 
 
 def methodology(settings: Any) -> Methodology:
@@ -149,7 +150,7 @@ def methodology(settings: Any) -> Methodology:
     w, r = settings.scoring, settings.report
     return Methodology(
         w.reactions, w.comments, w.shares, w.engagements, w.timezone, r.collective_threshold, r.top_executives,
-        r.best_posts,
+        r.best_posts, settings.measures.min_posts,
     )  # fmt: skip
 
 

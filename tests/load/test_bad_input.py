@@ -169,13 +169,16 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
-    assert errors[:-1] == [
+    assert errors[0].startswith(
         f"Error: {root}/exports/notes.txt: unknown export format. Known formats: canonical (canonical CSV/JSON/Parquet"
         " with the contract's field names (posted_at, post_id or url, ...)); x-archive (X archive tweets.js, tweet.js,"
         " tweets-part<n>.js); x-analytics-classic (tweet_activity_metrics_<handle>_<start>_<end>_en.csv);"
         " x-analytics-content (account_analytics_content_<start>_<end>.csv); linkedin-creator (LinkedIn creator"
         " analytics .xlsx); linkedin-member (LinkedIn member export Shares.csv, Comments.csv); mapped (files named by"
-        " [[sources]] in ranking.toml, or with the columns postUrl, postDate, likeCount, ...)",
+        " [[sources]] in ranking.toml, or with the columns postUrl, postDate, likeCount, ...); apify-"
+    )
+    assert "; brightdata-x-posts (" in errors[0] and "; phantombuster-linkedin-activity (" in errors[0]
+    assert errors[1:-1] == [
         f"Error: {root}/exports/posts.csv:2: unknown executive 'zed' (not in roster.csv)",
         f"Error: {root}/exports/posts.csv:3: posted_at is not a date: 'yesterday'",
         f"Error: {root}/exports/posts.csv:4: reactions is negative: -1",

@@ -10,8 +10,9 @@ import fastexcel
 import polars as pl
 
 from ranking.outputs.workbook import write_workbook
+from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS
 from tests.conftest import PERIOD
-from tests.workspaces import small_workspace
+from tests.workspaces import measures_workspace, small_workspace
 
 
 def test_xlsx_tables_read_back_with_formulas_stored_as_text(tmp_path: Path, pipeline) -> None:
@@ -45,3 +46,23 @@ def test_xlsx_labels_follow_the_language(tmp_path: Path, pipeline) -> None:
     frame = book.load_sheet_by_name("Équipes").to_polars()
     assert frame.columns[:4] == ["Période", "Rang", "Entreprise (id)", "Nom"]
     assert re.fullmatch(r"Cumul depuis janvier", frame.get_column("Période")[0])
+
+
+def test_xlsx_measures_come_after_the_contract_columns(tmp_path: Path, pipeline) -> None:
+    data = pipeline(measures_workspace(tmp_path))
+    target = tmp_path / "ranking.xlsx"
+    write_workbook(data.scores, target, "en", PERIOD, data.measured)
+    book = fastexcel.read_excel(str(target))
+    teams = book.load_sheet_by_name("Teams").to_polars()
+    assert teams.columns[: len(COMPANY_COLUMNS)][:3] == ["Period", "Rank", "Company (id)"]
+    assert teams.columns[len(COMPANY_COLUMNS) :][:3] == [
+        "Share of voice",
+        "Own posts with a count",
+        "Median influence per post",
+    ]
+    acme = teams.filter((pl.col("Company (id)") == "acme") & (pl.col("Period") == "The month")).row(0, named=True)
+    assert acme["Engagement rate"] == round(35 / 1500, 6) and acme["Median influence per post"] == 6.0
+    executives = book.load_sheet_by_name("Executives").to_polars()
+    assert executives.columns[len(EXECUTIVE_COLUMNS)] == "Own posts with a count"
+    bob = executives.filter(pl.col("Id") == "bob").row(0, named=True)
+    assert bob["Median influence per post"] is None  # under the minimum: an empty cell, not 0

@@ -137,7 +137,7 @@ def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path) -> None:
     top = data.settings.report.top_executives
     for scope in ("month", "ytd"):
         assert ids("teams", scope) == [r["company"] for r in companies if r["scope"] == scope]
-        assert len(ids("teams", scope)) == 20
+        assert len(ids("teams", scope)) == 21
         wanted = [r["executive_id"] for r in executives if r["scope"] == scope]
         assert ids("executives", scope) == wanted[:top]
         ceos = [r["executive_id"] for r in executives if r["scope"] == scope and r["is_ceo"] == "true"]
@@ -146,8 +146,9 @@ def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path) -> None:
 
 def test_leaderboard_pages_and_labels_in_both_languages(demo_pdfs, demo) -> None:
     fr, en = PdfReader(demo_pdfs["leaderboard-fr"]), PdfReader(demo_pdfs["leaderboard-en"])
-    # cover, podium, 2 team pages, CEOs, 2 executive pages, trends, tone, topics, methodology, data quality (1-2 pages)
-    assert 12 <= len(fr.pages) <= 14 and 12 <= len(en.pages) <= 14
+    # cover, podium, 2 team pages, CEOs, 2 executive pages, trends, tone, topics, 2 beyond volume, 2 methodology,
+    # data quality (1-2 pages)
+    assert 14 <= len(fr.pages) <= 16 and 14 <= len(en.pages) <= 16
     names = demo.companies.get_column("name").to_list()
     for reader, title in ((fr, "Classement des équipes — cumul depuis janvier"), (en, "Team ranking — year to date")):
         pages = [normalised(p.extract_text()) for p in reader.pages]
@@ -158,10 +159,12 @@ def test_leaderboard_pages_and_labels_in_both_languages(demo_pdfs, demo) -> None
         normalised(text_of(demo_pdfs["leaderboard-en"])),
     )
     for label in ("Octobre 2021 — cumul depuis janvier", "Méthodologie", "Qualité des données", "Classement des PDG",
-                  "Hausses et baisses du mois", "108 885", "collectif", "une voix"):  # fmt: skip
+                  "Hausses et baisses du mois", "108 885", "collectif", "une voix", "Au-delà du volume : la part de voix",
+                  "Au-delà du volume : résonance et taux d'engagement"):  # fmt: skip
         assert label in text_fr, label
     for label in ("October 2021 — year to date", "Methodology", "Data quality", "CEO ranking",
-                  "Climbers and fallers of the month", "108,885", "collective", "one voice"):  # fmt: skip
+                  "Climbers and fallers of the month", "108,885", "collective", "one voice",
+                  "Beyond volume: share of voice", "Beyond volume: resonance and engagement rate"):  # fmt: skip
         assert label in text_en, label
     assert "Classement des" not in text_en and "Methodology" not in text_fr
 
@@ -204,24 +207,27 @@ def test_tone_and_topics_pages_in_both_languages(demo_pdfs, demo) -> None:
 
 def test_methodology_states_the_settings_used(tmp_path: Path) -> None:
     toml = '[scoring]\nreactions = 2\ncomments = 5\nshares = 7\ntimezone = "America/New_York"\n[report]\ncollective_threshold = 0.55\n'
+    toml += "[measures]\nmin_posts = 4\n"
     data = data_of(injected(tmp_path / "ws", toml))
     pdf = tmp_path / "l.pdf"
     write_pdf(render("leaderboard.html", leaderboard_context(data, "en"), "en"), pdf)
     text = normalised(text_of(pdf))
     assert "2 × reactions + 5 × comments + 7 × shares" in text
     assert "America/New_York" in text and "from 55%" in text
+    assert "Beyond volume: how the measures are made" in text
+    assert "Shown from 4 such posts" in text and "Below 4 own posts with a count there is no median" in text
 
 
 def test_company_report_shows_ranks_peers_executives_and_posts(demo_pdfs, demo) -> None:
     text = normalised(text_of(demo_pdfs["company-fr"]))
     iso = demo.teams["ytd"].filter(demo.teams["ytd"]["company"] == "isomedica").row(0, named=True)
-    assert "Isomédica" in text and f"{iso['rank']} / 20" in text
+    assert "Isomédica" in text and f"{iso['rank']} / 21" in text
     for name in demo.roster.filter(demo.roster["company"] == "isomedica").get_column("name"):
         assert name in text
     ytd = demo.teams["ytd"].get_column("name").to_list()
     at = demo.teams["ytd"].get_column("company").to_list().index("isomedica")
     shown = ytd[:5] + ytd[max(0, at - 2) : at + 3]  # the peers chart: leaders, neighbours
-    assert all(name in text for name in shown) and "Moyenne du secteur (20 équipes)" in text
+    assert all(name in text for name in shown) and f"Moyenne du secteur ({len(ytd)} équipes)" in text
     assert "parle surtout d'une voix" in text and "Qualité des données de l'équipe" in text
     assert "linkedin.com/feed/update" in text  # the best posts' links
     assert "The team score, month by month" in normalised(text_of(demo_pdfs["company-en"]))

@@ -10,11 +10,22 @@ import polars as pl
 
 from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext
-from ranking.load.formats import canonical, linkedin_creator, linkedin_member, mapped, x_analytics, x_archive
+from ranking.load.formats import (
+    apify_linkedin,
+    apify_x,
+    brightdata,
+    canonical,
+    linkedin_creator,
+    linkedin_member,
+    mapped,
+    phantombuster,
+    x_analytics,
+    x_archive,
+)
 from ranking.load.merge import merge_frames
 from ranking.settings import Source
 
-__all__ = ["FORMATS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
+__all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
 
 HEAD_BYTES = 64 * 1024
 
@@ -42,7 +53,15 @@ def _canonical_matches(path: Path, head: bytes) -> bool:
     return "posted_at" in header
 
 
+#: The scraping services' results, recognised by their fields (before the canonical files: an Apify CSV's
+#: `posted_at/timestamp` column would read as a canonical `posted_at`).
+SCRAPERS = [
+    Format(r.name, r.description, r.matches, r.load)
+    for r in (*apify_linkedin.READERS, *apify_x.READERS, *brightdata.READERS, *phantombuster.READERS)
+]
+
 FORMATS: list[Format] = [
+    *SCRAPERS,
     Format(
         "canonical",
         "canonical CSV/JSON/Parquet with the contract's field names (posted_at, post_id or url, ...)",
@@ -73,7 +92,9 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
     for fmt in FORMATS:
         if fmt.matches(path, head):
             return fmt
-    known = "; ".join(f"{f.name} ({f.description})" for f in FORMATS)
+    # the contract's own formats first, the scraping services' after
+    listed = [f for f in FORMATS if f not in SCRAPERS] + SCRAPERS
+    known = "; ".join(f"{f.name} ({f.description})" for f in listed)
     raise InputError.one(shown, f"unknown export format. Known formats: {known}")
 
 

@@ -21,14 +21,15 @@ from ranking.load.values import (
     instant_value,
     platform_from_url,
     post_id_from_url,
+    reduce_post_id,
 )
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet")
 _LIST_FIELDS = ("links", "mentions")
 
 
-def read_json(path: Path, shown: str) -> pl.DataFrame:
-    """Read a JSON array of objects, or one object per line, into string columns plus LINE (record number)."""
+def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[int]]:
+    """The objects of a JSON array, or of one object per line, with the record (or line) number of each."""
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     if not text.strip():
         raise InputError.one(shown, "empty file")
@@ -56,6 +57,12 @@ def read_json(path: Path, shown: str) -> pl.DataFrame:
     for record, line in zip(records, lines, strict=True):
         if not isinstance(record, dict):
             raise InputError.one(shown, "expected JSON objects (one per post)", line)
+    return records, lines
+
+
+def read_json(path: Path, shown: str) -> pl.DataFrame:
+    """Read a JSON array of objects, or one object per line, into string columns plus LINE (record number)."""
+    records, lines = json_records(path, shown)
     keys: list[str] = []
     for record in records:
         keys.extend(k for k in record if k not in keys)
@@ -106,6 +113,7 @@ def canonical_plan(
     shown: str,
     exported: datetime,
     clean: Collection[str] = (),
+    naive_zone: str = "UTC",
 ) -> tuple[pl.LazyFrame, list[Check]]:
     """The conversion of a frame whose columns carry canonical names (`names`, with their types) into canonical
     posts, as a lazy query, with the row checks that report what cannot be converted.
@@ -140,7 +148,7 @@ def canonical_plan(
         if "post_id" not in have:
             post_id = post_id_from_url(url)
         else:
-            post_id = pl.col("post_id").cast(pl.String)
+            post_id = reduce_post_id(pl.col("post_id").cast(pl.String))
             post_id = pl.coalesce(post_id, post_id_from_url(url)) if "url" in have else post_id
         frame = frame.with_columns(post_id.str.strip_chars().alias("post_id"))
     checks.append(Check(pl.col("post_id").is_null(), "no post_id (nor a post URL to read it from)"))
@@ -153,7 +161,7 @@ def canonical_plan(
     for name in ("posted_at", *[c for c in schema.COUNTS if c in have]):
         raw = pl.col(f"__raw_{name}")
         if name == "posted_at":
-            value, found = instant_value(raw, names[name], name, ctx.timezone)
+            value, found = instant_value(raw, names[name], name, ctx.timezone, naive_zone)
         else:
             value, found = count_value(raw, names[name], name)
         checks += found
@@ -187,15 +195,16 @@ def canonical_plan(
 
 
 def to_canonical(
-    frame: pl.DataFrame, ctx: LoadContext, shown: str, exported: datetime
+    frame: pl.DataFrame, ctx: LoadContext, shown: str, exported: datetime, naive_zone: str = "UTC"
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Check and convert a frame whose columns carry canonical names into the canonical posts table.
 
-    `exported` is the export's date, used for the rows that carry no `snapshot` of their own.
+    `exported` is the export's date, used for the rows that carry no `snapshot` of their own; `naive_zone` the
+    zone of the times written without an offset.
     """
     if frame.height == 0:
         raise InputError.one(shown, "no posts in the file")
-    query, checks = canonical_plan(frame.lazy(), frame.schema, ctx, shown, exported)
+    query, checks = canonical_plan(frame.lazy(), frame.schema, ctx, shown, exported, naive_zone=naive_zone)
     converted = query.collect()
     return schema.conform(converted).collect(), check_problems(converted, checks, shown)
 
@@ -226,7 +235,7 @@ def _clean_columns(scan: pl.LazyFrame, names: Mapping[str, pl.DataType]) -> set[
         return set()
     tests = {
         "platform": pl.col("platform").is_in(list(schema.PLATFORMS)),
-        "post_id": pl.col("post_id") == pl.col("post_id").str.strip_chars(),
+        "post_id": pl.col("post_id") == reduce_post_id(pl.col("post_id")),
         "executive_id": (pl.col("executive_id") == pl.col("executive_id").str.strip_chars()).fill_null(True),
         "kind": pl.col("kind").is_in(list(schema.KINDS)),
     }

@@ -17,10 +17,15 @@ from ranking import schema
 from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.formats.canonical import SUFFIXES, read_any, to_canonical
+from ranking.load.formats.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
-from ranking.load.values import problems_where
+from ranking.load.values import normalise_handle, problems_where
 from ranking.settings import SOURCE_FIELDS, Source
+
+#: Why records are left out (the same words as the built-in readers', for `validate`).
+NOT_POSTS = "not a post of the profile's (a like, a comment)"
+OFF_ROSTER = "not in the roster"
 
 NAME = "mapped"
 DESCRIPTION = "files named by [[sources]] in ranking.toml, or with the columns postUrl, postDate, likeCount, ..."
@@ -86,9 +91,16 @@ def matches(path: Path, head: bytes) -> bool:
     return _builtin_for(path, head) is not None
 
 
+def _field(name: str) -> str:
+    """A mapped field's name as it is looked up: `stats.total_reactions` is the flattened `stats/total_reactions`."""
+    return name.strip().lower().replace(".", "/")
+
+
 def _select(frame: pl.DataFrame, source: Source, shown: str) -> pl.DataFrame:
     """The mapped columns under their contract names, plus the file's columns already named like the contract."""
     by_lower = {c.strip().lower(): c for c in frame.columns if c != LINE}
+    by_lower.update({_field(c): c for c in frame.columns if c != LINE and _field(c) not in by_lower})
+    by_lower.update({c.strip().lower(): by_lower[_field(c)] for c in source.columns if _field(c) in by_lower})
     missing = [c for c in source.columns if c.strip().lower() not in by_lower]
     if missing:
         raise InputError.one(
@@ -132,7 +144,7 @@ def _dates(frame: pl.DataFrame, source: Source, ctx: LoadContext, shown: str) ->
     if any(d in layout for d in _ZONE_DIRECTIVES):
         instant = parsed.dt.convert_time_zone("UTC")
     elif any(d in layout for d in _TIME_DIRECTIVES):
-        instant = parsed.dt.replace_time_zone("UTC")
+        instant = parsed.dt.replace_time_zone(source.timezone or "UTC", non_existent="null", ambiguous="earliest")
     else:  # a date alone: local midnight
         instant = parsed.dt.replace_time_zone(ctx.timezone, non_existent="null", ambiguous="earliest")
     text = instant.dt.convert_time_zone("UTC").dt.to_string("%Y-%m-%dT%H:%M:%S+00:00")
@@ -153,6 +165,45 @@ def _dates(frame: pl.DataFrame, source: Source, ctx: LoadContext, shown: str) ->
     return frame.with_columns(pl.col("__parsed").alias("posted_at")).drop("__parsed")
 
 
+def _read(path: Path, shown: str) -> pl.DataFrame:
+    """The file's records: nested JSON and XLSX flattened into `a/b/c` columns, as Apify writes them in CSV."""
+    suffix = path.suffix.lower()
+    if suffix in (*JSON_SUFFIXES, *XLSX_SUFFIXES):
+        return read_flat(path, shown)
+    return read_any(path, shown)
+
+
+def _reposts(raw: pl.DataFrame, frame: pl.DataFrame, source: Source, shown: str) -> pl.DataFrame:
+    """Mark as reposts the rows the mapping's `repost_field` marks (present, or matching `repost_pattern`)."""
+    if not source.repost_field:
+        return frame
+    by_name = {_field(c): c for c in raw.columns if c != LINE}
+    column = by_name.get(_field(source.repost_field))
+    if column is None:
+        return frame  # a download without the field (a field selection) holds no marked repost
+    value = pl.col(column).cast(pl.String).str.strip_chars()
+    if source.repost_pattern:
+        marked = value.str.contains("(?i)" + source.repost_pattern).fill_null(False)
+    else:
+        marked = (value.fill_null("") != "") & ~value.str.to_lowercase().is_in(["false", "0", "no", "null"])
+    try:
+        flags = raw.select(marked.alias("__repost")).get_column("__repost")
+    except pl.exceptions.PolarsError:
+        raise InputError.one(shown, f"repost_pattern {source.repost_pattern!r} is not a regular expression") from None
+    kind = pl.col("kind") if "kind" in frame.columns else pl.lit("post")
+    return frame.with_columns(pl.when(flags).then(pl.lit("repost")).otherwise(kind).alias("kind"))
+
+
+def _owned(frame: pl.DataFrame, ctx: LoadContext) -> tuple[pl.DataFrame, int]:
+    """Leave out the rows of a multi-author file whose handle is no roster executive's (how many were)."""
+    if ctx.executive_id is not None or ctx.strict or "handle" not in frame.columns or "executive_id" in frame.columns:
+        return frame, 0
+    known = ctx.handles().get_column("handle").implode()
+    handle = normalise_handle(pl.col("handle").cast(pl.String))
+    off = handle.is_not_null() & ~handle.is_in(known)
+    return frame.filter(~off), frame.filter(off).height
+
+
 def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a file through the first `[[sources]]` mapping that names it, else the ready mapping it matches."""
     source = next((s for s in ctx.sources if pattern_matches(s, path, shown)), None)
@@ -161,19 +212,28 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
             source = _builtin_for(path, handle.read(64 * 1024))
     if source is None:
         raise InputError.one(shown, "no [[sources]] mapping names this file")
-    frame = _select(read_any(path, shown), source, shown)
+    raw = _read(path, shown)
+    records = raw.height
+    frame = _reposts(raw, _select(raw, source, shown), source, shown)
     frame, notes = _kinds(frame, source)
+    skipped = {NOT_POSTS: records - frame.height} if frame.height < records else {}
+    frame, off = _owned(frame, ctx)
+    if off:
+        skipped[OFF_ROSTER] = off
+        notes.append(f"{off} record{'s' if off != 1 else ''} skipped: {OFF_ROSTER}")
     when = export_date(path)
     label = f"mapped ({_label(source)})"
-    if frame.height == 0 and notes:
-        return Export(path, shown, label, schema.empty_posts(), when, notes, platform=source.platform or None)
+    platform = source.platform or None
+    if frame.height == 0 and skipped:
+        return Export(path, shown, label, schema.empty_posts(), when, notes, platform=platform, records=records,
+                      skipped=skipped)  # fmt: skip
     if "platform" not in frame.columns and source.platform:
         frame = frame.with_columns(pl.lit(source.platform).alias("platform"))
     frame = _dates(frame, source, ctx, shown)
-    posts, problems = to_canonical(frame, ctx, shown, when)
+    posts, problems = to_canonical(frame, ctx, shown, when, source.timezone or "UTC")
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
     # A repost's counts are its original's, never the profile's.
     counts = [pl.when(pl.col("kind") == "repost").then(None).otherwise(pl.col(c)).alias(c) for c in schema.COUNTS]
     posts = posts.with_columns(counts)
-    return Export(path, shown, label, posts, when, notes, platform=source.platform or None)
+    return Export(path, shown, label, posts, when, notes, platform=platform, records=records, skipped=skipped)

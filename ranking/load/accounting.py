@@ -1,0 +1,78 @@
+"""What became of every record of every export file: posts kept, reposts, records skipped (and why), and those
+merged with the same post read in another file (or twice in one), for `validate` and the manifest.
+
+Also the links between the two LinkedIn numbers of one post (its activity, and its share or ugcPost URN), which
+the merge applies to every export: a post is one post wherever any export links its numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ranking.load.base import Export, export_rows
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """The records of one file: `records` = `posts` + `reposts` + the sum of `skipped`; `merged` of the posts
+    and reposts also stand in another row (another export's, or the same file's), and were merged with it."""
+
+    file: str
+    records: int
+    posts: int
+    reposts: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    merged: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{self.posts} post{'s' if self.posts != 1 else ''}"]
+        if self.reposts:
+            parts.append(f"{self.reposts} repost{'s' if self.reposts != 1 else ''}")
+        parts += [f"{count} skipped: {reason}" for reason, count in sorted(self.skipped.items())]
+        text = f"{self.records} record{'s' if self.records != 1 else ''} = " + " + ".join(parts)
+        if self.merged:
+            text += f" ({self.merged} merged with the same post in another export)"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "records": self.records, "posts": self.posts, "reposts": self.reposts,
+                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged}  # fmt: skip
+
+
+def account(export: Export, merged: int) -> Accounting:
+    """The accounting of an export read, `merged` of its rows merged with others."""
+    rows = export_rows(export)
+    reposts = export.posts.filter(pl.col("kind") == "repost").height if rows else 0
+    records = export.records if export.records is not None else rows + sum(export.skipped.values())
+    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged)
+
+
+def linked_ids(exports: list[Export]) -> dict[str, str]:
+    """Every LinkedIn number an export links to another -> the number the post is keyed by (followed through
+    chains, a cycle stopped where it closes)."""
+    links: dict[str, str] = {}
+    for export in exports:
+        for other, key in export.aliases.items():
+            links.setdefault(other, key)
+    resolved: dict[str, str] = {}
+    for start in links:
+        seen = {start}
+        target = links[start]
+        while target in links and links[target] not in seen:
+            seen.add(target)
+            target = links[target]
+        if target != start:
+            resolved[start] = target
+    return resolved
+
+
+def relink(numbered: pl.LazyFrame, links: dict[str, str]) -> pl.LazyFrame:
+    """The posts of an export with every linked LinkedIn number replaced by the post's key."""
+    if not links:
+        return numbered
+    post_id = pl.col("post_id")
+    return numbered.with_columns(
+        pl.when(pl.col("platform") == "linkedin").then(post_id.replace(links)).otherwise(post_id).alias("post_id")
+    )

@@ -1,0 +1,112 @@
+"""Scraper results as one flat table, whatever the download: JSON, JSONL, CSV or XLSX.
+
+Apify (and most services) let a user download one dataset in several containers; in CSV and XLSX it flattens
+nested objects into `a/b/c` columns (`stats/total_reactions`, `author/publicId`, `comments/0/text`). Nested
+JSON is flattened the same way here, so that a reader (or a `[[sources]]` mapping) names a field once, for every
+container: every cell is a string (or null), booleans as `true`/`false`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from ranking.errors import InputError
+from ranking.load.formats.canonical import json_records
+from ranking.load.sniff import header_of
+from ranking.load.tabular import LINE, decode, read_table
+
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+XLSX_SUFFIXES = (".xlsx",)
+SUFFIXES = (*JSON_SUFFIXES, *TABLE_SUFFIXES, *XLSX_SUFFIXES)
+#: List items flattened per list: the readers need none beyond the first few, and a list of a thousand
+#: comments would make thousands of columns.
+MAX_ITEMS = 5
+_KEY = re.compile(r'"((?:[^"\\]|\\.){1,80})"\s*:')
+
+
+def _flatten(value: object, prefix: str, out: dict[str, str | None]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(item, f"{prefix}/{key}" if prefix else str(key), out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:MAX_ITEMS]):
+            _flatten(item, f"{prefix}/{index}" if prefix else str(index), out)
+    elif isinstance(value, bool):
+        out[prefix] = "true" if value else "false"
+    elif value is None:
+        out.setdefault(prefix, None)
+    else:
+        out[prefix] = str(value)
+
+
+def flatten(record: dict[str, object]) -> dict[str, str | None]:
+    """One JSON object as `a/b/c` keys to strings, the way Apify flattens it for CSV."""
+    out: dict[str, str | None] = {}
+    _flatten(record, "", out)
+    return out
+
+
+def _read_json(path: Path, shown: str) -> pl.DataFrame:
+    records, lines = json_records(path, shown)
+    flat = [flatten(r) for r in records]
+    keys: dict[str, None] = {}
+    for row in flat:
+        keys.update(dict.fromkeys(row))
+    columns = {k: pl.Series(k, [row.get(k) for row in flat], dtype=pl.String) for k in keys if k != LINE}
+    return pl.DataFrame(columns).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _read_xlsx(path: Path, shown: str) -> pl.DataFrame:
+    try:
+        sheet = fastexcel.read_excel(path).load_sheet(0, dtypes="string")
+        frame = sheet.to_polars()
+    except Exception as exc:  # fastexcel raises its own kinds, and OSError/ValueError, for a damaged file
+        raise InputError.one(shown, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    frame = frame.select([pl.col(c).cast(pl.String) for c in frame.columns if c != LINE])
+    # a row of the sheet is numbered as Excel shows it: the header is row 1
+    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE))
+
+
+def read_flat(path: Path, shown: str) -> pl.DataFrame:
+    """Any download of a dataset as string columns named `a/b/c`, plus LINE (record, line or sheet row)."""
+    suffix = path.suffix.lower()
+    if suffix in JSON_SUFFIXES:
+        frame = _read_json(path, shown)
+    elif suffix in XLSX_SUFFIXES:
+        frame = _read_xlsx(path, shown)
+    else:
+        frame = read_table(path, shown)
+    if frame.height == 0:
+        raise InputError.one(shown, "no records in the file")
+    return frame
+
+
+def field_names(path: Path, head: bytes) -> set[str]:
+    """The field names a file shows in its first bytes, lower-cased: a JSON file's keys (at any depth), a CSV's
+    or an XLSX's header (flattened `a/b/c` names, each also split into its parts)."""
+    suffix = path.suffix.lower()
+    if suffix in JSON_SUFFIXES:
+        return {key.lower() for key in _KEY.findall(decode(head))}
+    if suffix in XLSX_SUFFIXES:
+        if not head.startswith(b"PK"):
+            return set()
+        try:
+            names = fastexcel.read_excel(path).load_sheet(0, n_rows=0).available_columns()
+            header = [str(column.name).strip().lower() for column in names]
+        except Exception:  # an unreadable workbook is simply not a scraper download
+            return set()
+    elif suffix in TABLE_SUFFIXES:
+        header = header_of(head)
+    else:
+        return set()
+    return {*header, *(part for name in header for part in name.split("/"))}
+
+
+def has_fields(found: set[str], paths: tuple[str, ...]) -> bool:
+    """Whether every `a/b` path is among the names found (each part of it, for a JSON file's keys)."""
+    return all(path.lower() in found or all(p in found for p in path.lower().split("/")) for path in paths)

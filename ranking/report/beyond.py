@@ -1,0 +1,203 @@
+"""The measures beyond volume in the documents (ranking.score.measures): the leaderboard's page of the teams by
+share of voice, resonance and engagement rate, and the company report's percentile bars with what drives the
+team's score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ranking.period import Scope
+from ranking.report.rows import described, rows
+from ranking.score.measures import Measured, percentile
+
+#: The drivers of a team's score the company report names: many posts, posts that each do well, a large audience.
+DRIVERS = ("volume", "resonance", "reach")
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A team on one measure of the leaderboard's page."""
+
+    company: str = described("company id")
+    name: str = described("its name")
+    value: float | None = described("the measure: a fraction for the share of voice and the rate, else a number")
+    bar: float = described("100 × value / the highest value of the list (0 without a value), for the bar")
+    measured_posts: int = described("its own posts with a count, the measure was taken over")
+    percentile: float | None = described("its percentile among the teams with a value (0 to 100)")
+
+
+@dataclass(frozen=True)
+class BeyondVolume:
+    """The leaderboard's page "beyond volume", over one scope."""
+
+    scope: str = described("`ytd`: the page is of the year to date")
+    min_posts: int = described("posts with a count a median needs (`measures.min_posts`)")
+    voice: tuple[MeasureRow, ...] = described("the teams by share of voice (the first `report.top_teams`)")
+    resonance: tuple[MeasureRow, ...] = described("the teams with a median influence per post, highest first")
+    under_minimum: tuple[MeasureRow, ...] = described("the teams below `min_posts`: shown apart, not at zero")
+    rate: tuple[MeasureRow, ...] = described("the teams with an engagement rate, highest first")
+    without_rate: tuple[MeasureRow, ...] = described("the teams without impressions: no rate")
+
+
+def _measure_rows(frame: pl.DataFrame, column: str, limit: int) -> tuple[MeasureRow, ...]:
+    top = frame.get_column(column).max()
+    shown = frame.sort([column, "name"], descending=[True, False], nulls_last=True).head(limit)
+    bar = pl.when(pl.col(column).is_not_null() & (pl.lit(top or 0) > 0)).then(100.0 * pl.col(column) / (top or 1))
+    return rows(
+        MeasureRow,
+        shown.select(
+            "company",
+            "name",
+            pl.col(column).alias("value"),
+            bar.otherwise(0.0).round(2).alias("bar"),
+            "measured_posts",
+            pl.col(f"percentile_{column}").alias("percentile"),
+        ),
+    )
+
+
+def team_measures(measured: Measured, companies: pl.DataFrame, scope: Scope) -> pl.DataFrame:
+    """The teams' measures of `scope` with their names."""
+    names = companies.select("company", "name")
+    return measured.companies.filter(pl.col("scope") == scope).join(names, on="company", how="left")
+
+
+def beyond_volume(measured: Measured, companies: pl.DataFrame, min_posts: int, limit: int) -> BeyondVolume:
+    """The leaderboard's page of the measures beyond volume, over the year to date."""
+    teams = team_measures(measured, companies, "ytd")
+    has_median, has_rate = pl.col("median_influence").is_not_null(), pl.col("engagement_rate").is_not_null()
+    return BeyondVolume(
+        scope="ytd",
+        min_posts=min_posts,
+        voice=_measure_rows(teams, "share_of_voice", limit),
+        resonance=_measure_rows(teams.filter(has_median), "median_influence", limit),
+        under_minimum=_measure_rows(teams.filter(~has_median), "median_influence", limit),
+        rate=_measure_rows(teams.filter(has_rate), "engagement_rate", limit),
+        without_rate=_measure_rows(teams.filter(~has_rate), "engagement_rate", limit),
+    )
+
+
+@dataclass(frozen=True)
+class MeasureStanding:
+    """One measure of a team or an executive against its group, for a percentile bar."""
+
+    measure: str = described("`influence_score` (or `team_score`), `median_influence`, `engagement_rate`, …")
+    value: float | None = described("the value (a fraction for the share of voice and the rate)")
+    percentile: float | None = described("its percentile within the group (0 to 100; none without a value)")
+    median: float | None = described("the median of the group's values: the sector median")
+
+
+@dataclass(frozen=True)
+class MeasureStandings:
+    """A team or an executive on each measure."""
+
+    key: str = described("company or executive id")
+    name: str = described("its name")
+    measures: tuple[MeasureStanding, ...] = described("each measure, in the order of the bars")
+
+
+TEAM_MEASURES = ("team_score", "share_of_voice", "median_influence", "engagement_rate", "interactions_per_1k_followers")
+EXECUTIVE_MEASURES = ("influence_score", "median_influence", "engagement_rate", "interactions_per_1k_followers")
+
+
+def standings(
+    frame: pl.DataFrame, key: str, measures: tuple[str, ...], keys: list[str]
+) -> tuple[MeasureStandings, ...]:
+    """The standings of the rows of `frame` (the group, one scope) whose `key` is in `keys`, in that order."""
+    medians = frame.select(pl.col(m).cast(pl.Float64).median() for m in measures).row(0, named=True)
+    found = {r[key]: r for r in frame.filter(pl.col(key).is_in(keys)).iter_rows(named=True)}
+    return tuple(
+        MeasureStandings(
+            k,
+            found[k]["name"],
+            tuple(MeasureStanding(m, found[k][m], found[k][f"percentile_{m}"], medians[m]) for m in measures),
+        )
+        for k in keys
+        if k in found
+    )
+
+
+def driver(teams: pl.DataFrame, roster: pl.DataFrame, company: str) -> tuple[str, dict[str, float | None]]:
+    """What drives a team's score, among DRIVERS: the one where it stands highest among the teams, as percentiles of
+    its own posts with a count (volume), its median influence (resonance) and its members' known followers (reach).
+    Also returns the three percentiles."""
+    audience = roster.group_by("company").agg(
+        pl.sum_horizontal(
+            [
+                pl.col(c).cast(pl.Int64).fill_null(0)
+                for c in ("linkedin_followers", "x_followers")
+                if c in roster.columns
+            ]
+            or [pl.lit(0)]
+        )
+        .sum()
+        .alias("followers")
+    )
+    frame = (
+        teams.join(audience, on="company", how="left")
+        .with_columns(pl.when(pl.col("followers") > 0).then(pl.col("followers")).alias("followers"))
+        .select(
+            "company",
+            percentile("measured_posts").alias("volume"),
+            pl.col("percentile_median_influence").alias("resonance"),
+            percentile("followers").alias("reach"),
+        )
+        .filter(pl.col("company") == company)
+    )
+    values: dict[str, float | None] = dict.fromkeys(DRIVERS)
+    if frame.height:
+        values = {d: frame.get_column(d)[0] for d in DRIVERS}
+    known = [(v, -DRIVERS.index(d), d) for d, v in values.items() if v is not None]
+    return (max(known)[2] if known else "volume"), values
+
+
+@dataclass(frozen=True)
+class CompanyBeyond:
+    """The company report's page beyond volume: the team and each executive against the sector, year to date."""
+
+    scope: str = described("`ytd`")
+    min_posts: int = described("posts with a count a median needs (`measures.min_posts`)")
+    team: MeasureStandings = described("the team among the teams, on TEAM_MEASURES")
+    executives: tuple[MeasureStandings, ...] = described("each executive among the roster, on EXECUTIVE_MEASURES")
+    driver: str = described("what drives the team's score: `volume`, `resonance` or `reach`")
+    volume: float | None = described("the team's percentile of own posts with a count, among the teams")
+    resonance: float | None = described("its percentile of median influence")
+    reach: float | None = described("its percentile of known followers (its members' LinkedIn and X followers)")
+    scored: bool = described("whether the team has a score at all (no sentence without)")
+
+
+@dataclass(frozen=True)
+class BeyondFrames:
+    """The year-to-date measures with names and scores, computed once for every company report."""
+
+    teams: pl.DataFrame
+    executives: pl.DataFrame
+    roster: pl.DataFrame
+    min_posts: int
+
+
+def beyond_frames(
+    measured: Measured, teams: pl.DataFrame, executives: pl.DataFrame, roster: pl.DataFrame, min_posts: int
+) -> BeyondFrames:
+    """`teams` and `executives`: the year-to-date ranked tables of the report data (names and scores)."""
+    team_frame = measured.companies.filter(pl.col("scope") == "ytd").join(
+        teams.select("company", "name", "team_score"), on="company", how="left"
+    )
+    people = measured.executives.filter(pl.col("scope") == "ytd").join(
+        executives.select("executive_id", "name", "company", "influence_score"), on="executive_id", how="left"
+    )
+    return BeyondFrames(team_frame, people, roster, min_posts)
+
+
+def company_beyond(frames: BeyondFrames, company: str, executive_ids: list[str]) -> CompanyBeyond:
+    """One company's page beyond volume, its executives in the order given."""
+    (team,) = standings(frames.teams, "company", TEAM_MEASURES, [company])
+    people = standings(frames.executives, "executive_id", EXECUTIVE_MEASURES, executive_ids)
+    key, values = driver(frames.teams, frames.roster, company)
+    score = frames.teams.filter(pl.col("company") == company).get_column("team_score")
+    return CompanyBeyond(
+        "ytd", frames.min_posts, team, people, key, values["volume"], values["resonance"], values["reach"],
+        bool(score.len() and score[0] > 0),
+    )  # fmt: skip
