@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test lint bench fixtures system clean help screenshots
+.PHONY: demo test lint bench bench-stages fixtures system clean help screenshots
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
 	@echo "make test   set everything up, lint and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
-	@echo "make bench  the benchmark (bench/)"
+	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py)"
+	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
 	@echo "make screenshots  leaderboard.html of the demo at phone and desktop widths (docs/screenshots/)"
 
 system:
@@ -48,9 +49,15 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	@touch $(BENCH_STAMP)
 
-# BENCH_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)
+# The whole `ranking run` as a user runs it, at several sizes: wall, CPU and peak RSS of the process tree.
+# BENCH_ARGS: e.g. "--sizes 100:1000:1000000,1000:10000:5000000" (see bench/endtoend.py --help)
 bench: system $(STAMP) $(BENCH_STAMP)
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/endtoend.py $(BENCH_ARGS)
+
+# Each stage alone, and the scoring against DuckDB and pandas.
+# STAGES_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)
+bench-stages: system $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(STAGES_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,13 +22,13 @@ from ranking.interrupt import interruptible
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
 from ranking.outputs.publish import month_lock
-from ranking.outputs.staging import staged_directory, write_csv, write_json
-from ranking.outputs.tables import posts_table
+from ranking.outputs.staging import sink_csv, staged_directory, write_csv, write_json
+from ranking.outputs.tables import posts_query
 from ranking.outputs.workbook import write_workbook
 from ranking.period import Period, Scope, window
-from ranking.render.pool import Renderer, company_documents, leaderboard_document, renderer
+from ranking.render.pool import Document, Renderer, company_documents, leaderboard_document, renderer
 from ranking.render.web import write_leaderboard_page
-from ranking.report.company import company_contexts
+from ranking.report.company import iter_company_contexts, report_sizes
 from ranking.report.data import ReportData, report_data
 from ranking.report.leaderboard import leaderboard_context
 from ranking.score.measures import Measured, measures, with_measures
@@ -97,6 +97,14 @@ class RunResult:
     warnings: tuple[str, ...] = ()  # what the terminal must say (executives without any post of the month)
 
 
+def write_tables(data: RunData, folder: Path, lang: str) -> None:
+    """executives.csv, companies.csv, posts.csv (a streaming query) and ranking.xlsx into `folder`."""
+    write_csv(data.executives, folder / "executives.csv")
+    write_csv(data.companies, folder / "companies.csv")
+    sink_csv(posts_query(data.posts["ytd"], data.workspace.settings.scoring.timezone), folder / "posts.csv")
+    write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period, data.measured)
+
+
 def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None) -> RunResult:
     """Write every output of `data` into `out/YYYY-MM/`, which appears whole or not at all (the delivery ledger
     of an earlier run of the month is kept)."""
@@ -110,20 +118,26 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
         extra_inputs.append(InputFile(str(ws.root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
     with staged_directory(out / str(period), KEPT_ACROSS_RUNS, before_removal=pdfs.abort) as folder:
-        say("writing tables")
-        write_csv(data.executives, folder / "executives.csv")
-        write_csv(data.companies, folder / "companies.csv")
-        write_csv(posts_table(data.posts["ytd"], ws.settings.scoring.timezone), folder / "posts.csv")
-        write_workbook(data.scores, folder / "ranking.xlsx", lang, period, data.measured)
-        files += ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
-        contexts = company_contexts(data.report, lang)
+        tables = ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
+        ranked = data.report.teams["ytd"].get_column("company").to_list()
         board = leaderboard_context(data.report, lang)
-        leaderboard = leaderboard_document(board, folder / "leaderboard.pdf")
-        pdfs.render([leaderboard, *company_documents(contexts, folder / "companies")], lang, assets, say)
+
+        def documents() -> Iterator[Document]:
+            """The leaderboard first; then, while a worker renders it, the tables; then the company reports,
+            largest first, each context built when the pool has room for it (the render loop asks for the next
+            document only once the previous ones are submitted)."""
+            yield leaderboard_document(board, folder / "leaderboard.pdf")
+            say("writing tables")
+            write_tables(data, folder, lang)
+            sizes = report_sizes(data.report)
+            largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
+            yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
+
+        pdfs.render(documents(), lang, assets, say, ordered=True, total=len(ranked) + 1)
         say("writing the web page")
         write_leaderboard_page(board, folder / "leaderboard.html", logo)
-        files += ["leaderboard.pdf", "leaderboard.html"]
-        reports = [f"companies/{c.company}.pdf" for c in contexts]
+        files += [*tables, "leaderboard.pdf", "leaderboard.html"]
+        reports = [f"companies/{c}.pdf" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
         found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)
         write_json(found, folder / "manifest.json")

@@ -23,20 +23,33 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """Prefix with `'` every text cell a spreadsheet would read as a formula (third-party names are data), and
     drop the control characters (NUL...) no cell can hold."""
-    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(_cleaned(frame.schema)).with_columns(_neutralised(frame.schema))
+
+
+def _cleaned(schema: pl.Schema) -> list[pl.Expr]:
+    return [pl.col(c).str.replace_all(CONTROLS_PATTERN, "") for c, dtype in schema.items() if dtype == pl.String]
+
+
+def _neutralised(schema: pl.Schema) -> list[pl.Expr]:
+    texts = [name for name, dtype in schema.items() if dtype == pl.String]
     risky = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_START) + "]"
-    clean = frame.with_columns([pl.col(c).str.replace_all(CONTROLS_PATTERN, "") for c in texts])
-    return clean.with_columns(
-        [
-            pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-            for c in texts
-        ]
-    )
+    return [
+        pl.when(pl.col(c).str.contains(risky)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in texts
+    ]
 
 
 def write_csv(frame: pl.DataFrame, target: Path) -> None:
     """UTF-8, comma-separated, one header line; booleans as true/false, floats as written by polars."""
     neutralise(frame).write_csv(target, include_header=True, line_terminator="\n")
+
+
+def sink_csv(query: pl.LazyFrame, target: Path) -> None:
+    """`write_csv` of a query, written by polars' streaming engine as it runs (the table is never whole in
+    memory unless the query needs it, e.g. to sort)."""
+    query.with_columns(_neutralised(query.collect_schema())).sink_csv(
+        target, include_header=True, line_terminator="\n", engine="streaming"
+    )
 
 
 def write_json(data: Any, target: Path) -> None:

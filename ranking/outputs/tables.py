@@ -15,11 +15,14 @@ def local_time(column: str, timezone: str) -> pl.Expr:
     return pl.col(column).dt.convert_time_zone(timezone).dt.strftime("%Y-%m-%dT%H:%M:%S%:z")
 
 
-def posts_table(ytd_posts: pl.DataFrame, timezone: str) -> pl.DataFrame:
-    """posts.csv from the classified posts of the year-to-date window: one row per post, POSTS_CSV_COLUMNS, lists
-    `;`-separated (empty when none), `posted_at` in the workspace's time zone with its offset."""
+def posts_query(ytd_posts: pl.DataFrame | pl.LazyFrame, timezone: str) -> pl.LazyFrame:
+    """posts.csv as a query of the classified posts of the year-to-date window: one row per post,
+    POSTS_CSV_COLUMNS, lists `;`-separated (empty when none), `posted_at` in the workspace's time zone with its
+    offset. Its columns are chosen first: the sort never copies the posts' texts."""
     return (
-        ytd_posts.sort(["posted_at", "executive_id", "platform", "post_id"])
+        ytd_posts.lazy()
+        .select(POSTS_CSV_COLUMNS)
+        .sort(["posted_at", "executive_id", "platform", "post_id"])
         .with_columns(
             local_time("posted_at", timezone),
             *[
@@ -27,5 +30,4 @@ def posts_table(ytd_posts: pl.DataFrame, timezone: str) -> pl.DataFrame:
                 for c in ("topics", "compliance")
             ],
         )
-        .select(POSTS_CSV_COLUMNS)
     )

@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +51,11 @@ def leaderboard_document(context: LeaderboardContext, target: Path) -> Document:
     return Document("leaderboard.html", context, target, size=1_000_000)
 
 
-def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> list[Document]:
-    """One report per company, `folder/<company>.pdf`; its size grows with its executives and their best posts."""
-    return [
-        Document("company.html", c, folder / f"{c.company}.pdf", sum(2 + len(e.best) for e in c.executives))
-        for c in contexts
-    ]
+def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> Iterator[Document]:
+    """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives
+    and their best posts."""
+    for c in contexts:
+        yield Document("company.html", c, folder / f"{c.company}.pdf", sum(2 + len(e.best) for e in c.executives))
 
 
 def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
@@ -93,26 +92,54 @@ class Renderer:
                 self._pool.submit(os.getpid)
 
     def render(
-        self, documents: Iterable[Document], lang: str, assets: tuple[Path, ...] = (), step: Step | None = None
+        self,
+        documents: Iterable[Document],
+        lang: str,
+        assets: tuple[Path, ...] = (),
+        step: Step | None = None,
+        ordered: bool = False,
+        total: int | None = None,
     ) -> dict[Path, int]:
-        """Write every document, longest first; returns the pages of each, by target."""
+        """Write every document, longest first (or, `ordered`, in the order given: the documents are then taken
+        as they come, so that a caller building them one by one keeps the workers busy from the first); returns
+        the pages of each, by target. `total` is the count progress shows when the documents are a stream."""
         say = step or (lambda _message: None)
-        order = sorted(documents, key=lambda d: -d.size)
-        for folder in sorted({d.target.parent for d in order}):
-            folder.mkdir(parents=True, exist_ok=True)
+        order: Iterable[Document] = documents if ordered else sorted(documents, key=lambda d: -d.size)
+        count = total if total is not None else len(order) if isinstance(order, list) else None
+        shown = f"{count}" if count is not None else "the"
         pages: dict[Path, int] = {}
+        folders: set[Path] = set()
+
+        def ready(document: Document) -> Document:
+            if document.target.parent not in folders:
+                document.target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(document.target.parent)
+            return document
+
         self.start()
         if self._pool is None:
             for done, document in enumerate(order, 1):
-                say(f"rendering {document.target.name} ({done}/{len(order)})")
-                pages[document.target] = render_document(document, lang, assets)
+                say(f"rendering {document.target.name} ({done}/{count or '?'})")
+                pages[document.target] = render_document(ready(document), lang, assets)
             return pages
-        futures: dict[Future[int], Document] = {self._pool.submit(render_document, d, lang, assets): d for d in order}
-        say(f"rendering {len(order)} documents, {self.jobs} at a time")
-        for done, future in enumerate(as_completed(futures), 1):
-            pages[futures[future].target] = future.result()
-            say(f"rendering {len(order)} documents, {self.jobs} at a time: {done} done")
-        return pages
+        pool = self._pool  # `abort` may drop it from under this loop: the futures then fail, and so does this
+        say(f"rendering {shown} documents, {self.jobs} at a time")
+        # A few documents queued per worker, no more: the contexts still to render are not all held at once.
+        pending: dict[Future[int], Document] = {}
+        stream = iter(order)
+        done = 0
+        while True:
+            for document in stream:
+                pending[pool.submit(render_document, ready(document), lang, assets)] = document
+                if len(pending) >= 2 * self.jobs:
+                    break
+            if not pending:
+                return pages
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                pages[pending.pop(future).target] = future.result()
+                done += 1
+            say(f"rendering {shown} documents, {self.jobs} at a time: {done} done")
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""

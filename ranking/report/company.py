@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 
 import polars as pl
 
 from ranking.period import Scope
 from ranking.report.beyond import CompanyBeyond, beyond_frames, company_beyond
-from ranking.report.content import CompanyContent, company_content
+from ranking.report.content import CompanyContent, company_content, content_index
 from ranking.report.data import ReportData
-from ranking.report.quality import quality
+from ranking.report.quality import quality_by_company
 from ranking.report.rows import (
     ByScope,
     Header,
@@ -79,14 +80,29 @@ class Peer:
     team_score: float = described("its team score")
     index: float = described("100 × team score / the leader's")
     own: bool = described("true for the report's own company")
+    gap: bool = described("true when teams ranked between the row above and this one are left out")
+
+
+@dataclass(frozen=True)
+class SectorAverage:
+    """The average team of the sector, a row of the peers chart."""
+
+    teams: int = described("teams ranked (the average is over all of them)")
+    team_score: float = described("their average team score")
+    index: float = described("their average index")
 
 
 @dataclass(frozen=True)
 class PeerChart:
-    """The peers chart of one scope."""
+    """The peers chart of one scope: the leaders, the company's neighbours in the ranking and the sector's
+    average, the same few rows for any number of companies (the full ranking is in the leaderboard and tables)."""
 
     scope: str = described("`ytd` or `month`")
-    peers: tuple[Peer, ...] = described("the teams, in rank order")
+    peers: tuple[Peer, ...] = described(
+        "the first `report.peer_leaders` teams and the `report.peer_neighbours` ranked either side of the company, "
+        "in rank order"
+    )
+    average: SectorAverage = described("the sector's average team")
 
 
 @dataclass(frozen=True)
@@ -134,12 +150,64 @@ def _all_series(months: pl.DataFrame, key: str, names: pl.DataFrame) -> dict[str
     return {s.key: s.values for s in series(months, key, names, names.get_column(key).to_list())}
 
 
-def company_contexts(data: ReportData, lang: str) -> tuple[CompanyContext, ...]:
-    """One context per company (in year-to-date order), for one language."""
+def peer_positions(position: int, teams: int, leaders: int, neighbours: int) -> list[int]:
+    """The rows of a peers chart, as 0-based places in the ranking of `teams`: the first `leaders` and the
+    `neighbours` either side of the company's `position`."""
+    near = range(max(0, position - neighbours), min(teams, position + neighbours + 1))
+    return sorted(set(range(min(leaders, teams))) | set(near))
+
+
+def _peer_charts(scope: Scope, frame: pl.DataFrame, leaders: int, neighbours: int) -> Callable[[str], PeerChart]:
+    """The peers chart of any company in one scope: the ranking is read once, each chart takes a few rows of it."""
+    ranked = frame.select("rank", "name", "team_score", "index").rows()
+    position = {c: i for i, c in enumerate(frame.get_column("company").to_list())}
+    means = frame.select(pl.col("team_score", "index").mean().fill_null(0.0)).row(0)
+    average = SectorAverage(frame.height, float(means[0]), float(means[1]))
+
+    def chart(company: str) -> PeerChart:
+        at = position[company]
+        chosen = peer_positions(at, len(ranked), leaders, neighbours)
+        peers = []
+        for k, i in enumerate(chosen):
+            rank, name, team_score, index = ranked[i]
+            peers.append(Peer(rank, name, team_score, index, own=i == at, gap=i > (chosen[k - 1] + 1 if k else 0)))
+        return PeerChart(scope, tuple(peers), average)
+
+    return chart
+
+
+def report_sizes(data: ReportData) -> dict[str, int]:
+    """A rough size of each company's report (2 per executive, 1 per best post quoted), from the run's tables: the
+    longest documents are rendered first, before their contexts are built."""
+    quoted = data.best.group_by("executive_id").agg(pl.len().alias("quoted"))
+    sized = (
+        data.executives["ytd"]
+        .select("executive_id", "company")
+        .join(quoted, on="executive_id", how="left")
+        .group_by("company")
+        .agg((2 + pl.col("quoted").fill_null(0)).sum().alias("size"))
+    )
+    return dict(sized.iter_rows())
+
+
+def iter_company_contexts(
+    data: ReportData, lang: str, companies: Iterable[str] | None = None
+) -> Iterator[CompanyContext]:
+    """The context of each company of `companies` (default: every company, in year-to-date order), for one
+    language, built as they are asked for. Every figure is grouped by company once, up front: a context is then
+    a few lookups, whatever the number of companies."""
     people = _company_executives(data)
+    members: dict[str, list[dict]] = {c: [] for c in data.teams["ytd"].get_column("company").to_list()}
+    for r in people.iter_rows(named=True):
+        members.setdefault(r["company"], []).append(r)
     trends = _all_series(data.executive_months, "executive_id", data.roster.select("executive_id", "name"))
     team_trends = _all_series(data.team_months, "company", data.companies.select("company", "name"))
     best = _posts(data.best)
+    issues = quality_by_company(data, {c: [r["executive_id"] for r in rs] for c, rs in members.items()})
+    content = content_index(data.content, data.roster)
+    report = data.settings.report
+    charts = {s: _peer_charts(s, data.teams[s], report.peer_leaders, report.peer_neighbours) for s in data.teams}
+    teams = {s: {r["company"]: r for r in data.teams[s].iter_rows(named=True)} for s in data.teams}
     computed = {"trend", "best", "no_data"}
     copied = [f.name for f in fields(CompanyExecutive) if f.name not in computed]
     standing_fields = [f.name for f in fields(Standing) if f.name not in ("scope", "of")]
@@ -147,22 +215,13 @@ def company_contexts(data: ReportData, lang: str) -> tuple[CompanyContext, ...]:
         data.measured, data.teams["ytd"], data.executives["ytd"], data.roster, data.settings.measures.min_posts
     )
     shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
+    settings_used = methodology(data.settings)
 
     def standing(scope: Scope, own: dict) -> Standing:
         return Standing(scope=scope, of=data.companies.height, **{n: own[n] for n in standing_fields})
 
-    def chart(scope: Scope, company: str) -> PeerChart:
-        frame = data.teams[scope]
-        return PeerChart(
-            scope,
-            tuple(
-                Peer(r["rank"], r["name"], r["team_score"], r["index"], r["company"] == company)
-                for r in frame.iter_rows(named=True)
-            ),
-        )
-
-    contexts = []
-    for company in data.teams["ytd"].get_column("company").to_list():
+    for company in companies if companies is not None else data.teams["ytd"].get_column("company").to_list():
+        rows = members[company]
         executives = tuple(
             CompanyExecutive(
                 **{n: r[n] for n in copied},
@@ -170,28 +229,25 @@ def company_contexts(data: ReportData, lang: str) -> tuple[CompanyContext, ...]:
                 best=best.get(r["executive_id"], ()),
                 no_data=r["executive_id"] in data.without_data,
             )
-            for r in people.filter(pl.col("company") == company).iter_rows(named=True)
+            for r in rows
         )
-        own = {scope: data.teams[scope].filter(pl.col("company") == company).row(0, named=True) for scope in data.teams}
-        contexts.append(
-            CompanyContext(
-                **shared,
-                company=company,
-                name=own["ytd"]["name"],
-                standings=ByScope(ytd=standing("ytd", own["ytd"]), month=standing("month", own["month"])),
-                peers=ByScope(ytd=chart("ytd", company), month=chart("month", company)),
-                trend=team_trends.get(company, ()),
-                executives=executives,
-                executive_trend_max=max((max(e.trend, default=0) for e in executives), default=0),
-                issues=quality(data, {e.executive_id for e in executives}),
-                methodology=methodology(data.settings),
-                content=company_content(
-                    data.content,
-                    company,
-                    people.filter(pl.col("company") == company).select("executive_id", "name", "role"),
-                    data.roster,
-                ),
-                beyond=company_beyond(frames, company, [e.executive_id for e in executives]),
-            )
+        own = {scope: teams[scope][company] for scope in teams}
+        yield CompanyContext(
+            **shared,
+            company=company,
+            name=own["ytd"]["name"],
+            standings=ByScope(ytd=standing("ytd", own["ytd"]), month=standing("month", own["month"])),
+            peers=ByScope(ytd=charts["ytd"](company), month=charts["month"](company)),
+            trend=team_trends.get(company, ()),
+            executives=executives,
+            executive_trend_max=max((max(e.trend, default=0) for e in executives), default=0),
+            issues=issues[company],
+            methodology=settings_used,
+            content=company_content(content, company, rows),
+            beyond=company_beyond(frames, company, [e.executive_id for e in executives]),
         )
-    return tuple(contexts)
+
+
+def company_contexts(data: ReportData, lang: str) -> tuple[CompanyContext, ...]:
+    """One context per company (in year-to-date order), for one language."""
+    return tuple(iter_company_contexts(data, lang))

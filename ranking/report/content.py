@@ -208,13 +208,14 @@ def _sector(facts: ContentFacts) -> ToneMix | None:
     return _mix(facts.sector.row(0, named=True)) if facts.sector.height else None
 
 
-def _topic_lines(facts: ContentFacts, company: str, limit: int) -> tuple[TopicLine, ...]:
+def _topic_index(facts: ContentFacts, limit: int) -> dict[str, tuple[TopicLine, ...]]:
+    """The `limit` most frequent topics of every team, grouped once (each document then looks its team up)."""
     sector = dict(facts.sector_topics.select("topic", "share").iter_rows())
-    own = facts.topics.filter((pl.col("company") == company) & (pl.col("rank") <= limit))
-    return tuple(
-        TopicLine(r["rank"], r["topic"], r["posts"], r["share"], sector.get(r["topic"], 0.0))
-        for r in own.iter_rows(named=True)
-    )
+    out: dict[str, list[TopicLine]] = {}
+    for r in facts.topics.filter(pl.col("rank") <= limit).sort("company", "rank").iter_rows(named=True):
+        line = TopicLine(r["rank"], r["topic"], r["posts"], r["share"], sector.get(r["topic"], 0.0))
+        out.setdefault(r["company"], []).append(line)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def board_content(facts: ContentFacts, teams: pl.DataFrame) -> BoardContent:
@@ -227,6 +228,7 @@ def board_content(facts: ContentFacts, teams: pl.DataFrame) -> BoardContent:
         .agg(pl.col("company").first(), pl.col("posts").first().alias("leader_posts"))
     )
     leader = {r["topic"]: r for r in leaders.iter_rows(named=True)}
+    topics = _topic_index(facts, BOARD_TOPICS)
     return BoardContent(
         scope=facts.scope,
         tones=TONES,
@@ -236,7 +238,7 @@ def board_content(facts: ContentFacts, teams: pl.DataFrame) -> BoardContent:
                 company=r["company"],
                 name=r["name"],
                 mix=mixes.get(r["company"]),
-                topics=_topic_lines(facts, r["company"], BOARD_TOPICS),
+                topics=topics.get(r["company"], ()),
             )
             for r in teams.iter_rows(named=True)
         ),
@@ -320,18 +322,17 @@ def excerpt_around(text: str | None, terms: tuple[str, ...], limit: int = FLAGGE
     return tuple(fragments)
 
 
-def _flagged(facts: ContentFacts, company: str, roster: pl.DataFrame) -> tuple[FlaggedPost, ...]:
+def _flagged(facts: ContentFacts, roster: pl.DataFrame) -> dict[str, tuple[FlaggedPost, ...]]:
+    """Every flagged post, by company, most recent first (each post built once per run)."""
     people = roster.select("executive_id", "name", "role")
-    own = (
-        facts.flagged.filter(pl.col("company") == company)
-        .join(people, on="executive_id", how="left")
-        .sort(["posted_at", "executive_id", "post_id"], descending=[True, False, False])
+    ordered = facts.flagged.join(people, on="executive_id", how="left").sort(
+        ["posted_at", "executive_id", "post_id"], descending=[True, False, False]
     )
-    posts = []
-    for r in own.iter_rows(named=True):
+    out: dict[str, list[FlaggedPost]] = {}
+    for r in ordered.iter_rows(named=True):
         terms = tuple(r["compliance"])
         shown, href = link(r["url"])
-        posts.append(
+        out.setdefault(r["company"], []).append(
             FlaggedPost(
                 executive_id=r["executive_id"],
                 name=r["name"] or r["executive_id"],
@@ -345,26 +346,47 @@ def _flagged(facts: ContentFacts, company: str, roster: pl.DataFrame) -> tuple[F
                 href=href,
             )
         )
-    return tuple(posts)
+    return {k: tuple(v) for k, v in out.items()}
 
 
-def company_content(
-    facts: ContentFacts, company: str, executives: pl.DataFrame, roster: pl.DataFrame
-) -> CompanyContent:
+@dataclass(frozen=True)
+class ContentIndex:
+    """The content facts shaped once per run and keyed by company or executive: a company report's part is a
+    lookup (rebuilding the tone mix of every executive for each company made the reports quadratic)."""
+
+    facts: ContentFacts
+    executives: dict[str, ToneMix | None]
+    teams: dict[str, ToneMix | None]
+    sector: ToneMix | None
+    topics: dict[str, tuple[TopicLine, ...]]
+    flagged: dict[str, tuple[FlaggedPost, ...]]
+
+
+def content_index(facts: ContentFacts, roster: pl.DataFrame) -> ContentIndex:
+    """The content facts of every company report, grouped once."""
+    return ContentIndex(
+        facts,
+        _mixes(facts.executives, "executive_id"),
+        _mixes(facts.teams, "company"),
+        _sector(facts),
+        _topic_index(facts, COMPANY_TOPICS),
+        _flagged(facts, roster),
+    )
+
+
+def company_content(index: ContentIndex, company: str, executives: list[dict]) -> CompanyContent:
     """One company's tone and topic page and appendix; `executives` are its executives in year-to-date order
-    (executive_id, name, role)."""
-    mixes = _mixes(facts.executives, "executive_id")
-    team = facts.teams.filter(pl.col("company") == company)
+    (rows with executive_id, name, role)."""
     return CompanyContent(
-        scope=facts.scope,
+        scope=index.facts.scope,
         tones=TONES,
-        team=_mix(team.row(0, named=True)) if team.height else None,
-        sector=_sector(facts),
+        team=index.teams.get(company),
+        sector=index.sector,
         executives=tuple(
-            ExecutiveTone(r["executive_id"], r["name"], r["role"], mixes.get(r["executive_id"]))
-            for r in executives.iter_rows(named=True)
+            ExecutiveTone(r["executive_id"], r["name"], r["role"], index.executives.get(r["executive_id"]))
+            for r in executives
         ),
-        topics=_topic_lines(facts, company, COMPANY_TOPICS),
-        flagged=_flagged(facts, company, roster),
-        watchlist=facts.watchlist,
+        topics=index.topics.get(company, ()),
+        flagged=index.flagged.get(company, ()),
+        watchlist=index.facts.watchlist,
     )

@@ -2,44 +2,74 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
+
 import polars as pl
 
 from ranking.report.data import ReportData
 from ranking.report.inventory_summary import format_counts
-from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality, rows
+from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality
+
+PERSON_FIELDS = [f.name for f in fields(PersonIssue)]
 
 
-def quality(data: ReportData, people: set[str] | None = None) -> Quality:
-    """Executives with missing data and the export files, for everyone (the leaderboard) or for a set of
-    executives (a company report: its executives and the files holding their posts)."""
+def _issues(data: ReportData) -> pl.DataFrame:
+    """Every roster executive without data or with missing or partial counts, with name, role and company."""
     missing = data.missing.join(
         data.roster.select("executive_id"), on="executive_id", how="right", maintain_order="right"
     ).with_columns(pl.col("no_counts", "total_only").fill_null(0))
-    frame = (
+    return (
         missing.join(data.roster.select("executive_id", "name", "role", "company"), on="executive_id")
         .join(data.companies.select("company", pl.col("name").alias("company_name")), on="company", how="left")
         .with_columns(pl.col("executive_id").is_in(list(data.without_data)).alias("no_data"))
         .filter(pl.col("no_data") | (pl.col("no_counts") > 0) | (pl.col("total_only") > 0))
         .sort("company_name", "name", "executive_id")
     )
-    if people is not None:
-        frame = frame.filter(pl.col("executive_id").is_in(list(people)))
-    absent = tuple(
-        Absent(r["company_name"], tuple(r["name"]))
-        for r in frame.filter(pl.col("no_data"))
-        .group_by("company_name", maintain_order=True)
-        .agg(pl.col("name"))
-        .iter_rows(named=True)
-    )
-    read = tuple(
-        ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes)
-        for e in data.exports
-        if people is None or e.executives & people
-    )
+
+
+def _quality(data: ReportData, issues: list[dict], exports: list[int] | None) -> Quality:
+    """The page from the issue rows of its executives (in `_issues` order) and the indexes of its export files
+    (None: all, with every warning of the loaders). Plain Python over a few rows: a company's page is built
+    without any query."""
+    absent: dict[str, list[str]] = {}
+    for r in issues:
+        if r["no_data"]:
+            absent.setdefault(r["company_name"], []).append(r["name"])
+    people = tuple(PersonIssue(**{n: r[n] for n in PERSON_FIELDS}) for r in issues if not r["no_data"])
+    files = data.exports if exports is None else [data.exports[i] for i in exports]
+    read = tuple(ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes) for e in files)
     # A summary, not the inventory: 10,000 files made a 250-page leaderboard (the manifest lists them all).
-    exports = tuple(e for e in read if e.flags or e.notes)
+    lines = tuple(e for e in read if e.flags or e.notes)
     warnings = (
-        data.warnings if people is None else tuple(w for e in exports for w in (f"{e.shown}: {n}" for n in e.notes))
+        data.warnings if exports is None else tuple(w for e in lines for w in (f"{e.shown}: {n}" for n in e.notes))
     )
-    people_rows = rows(PersonIssue, frame.filter(~pl.col("no_data")))
-    return Quality(absent, people_rows, exports, warnings, format_counts(read))
+    absent_rows = tuple(Absent(c, tuple(names)) for c, names in absent.items())
+    return Quality(absent_rows, people, lines, warnings, format_counts(read))
+
+
+def quality(data: ReportData, people: set[str] | None = None) -> Quality:
+    """Executives with missing data and the export files, for everyone (the leaderboard) or for a set of
+    executives (a company report: its executives and the files holding their posts)."""
+    frame = _issues(data)
+    if people is None:
+        return _quality(data, frame.to_dicts(), None)
+    holding = [i for i, e in enumerate(data.exports) if e.executives & people]
+    return _quality(data, frame.filter(pl.col("executive_id").is_in(list(people))).to_dicts(), holding)
+
+
+def quality_by_company(data: ReportData, members: Mapping[str, list[str]]) -> dict[str, Quality]:
+    """The appendix of every company report at once, from `members` (company -> its executives): one pass over
+    the issues and the export files, however many companies."""
+    parts: dict[str, list[dict]] = {}
+    for r in _issues(data).iter_rows(named=True):
+        parts.setdefault(r["company"], []).append(r)
+    files_of: dict[str, set[int]] = {}
+    for i, export in enumerate(data.exports):
+        for executive in export.executives:
+            files_of.setdefault(executive, set()).add(i)
+    out = {}
+    for company, people in members.items():
+        holding = sorted(set().union(*(files_of.get(p, set()) for p in people)))
+        out[company] = _quality(data, parts.get(company, []), holding)
+    return out

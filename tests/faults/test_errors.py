@@ -215,14 +215,14 @@ def test_a_read_only_out_is_one_error(root: Path) -> None:
 
 
 def test_a_full_disk_is_one_error_and_no_output(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = ranking.pipeline.write_csv
+    real = ranking.pipeline.sink_csv  # posts.csv is written by a streaming query
 
-    def full(frame, target: Path) -> None:  # type: ignore[no-untyped-def]
+    def full(query, target: Path) -> None:  # type: ignore[no-untyped-def]
         if target.name == "posts.csv":
             raise OSError(errno.ENOSPC, "No space left on device", str(target))
-        real(frame, target)
+        real(query, target)
 
-    monkeypatch.setattr(ranking.pipeline, "write_csv", full)
+    monkeypatch.setattr(ranking.pipeline, "sink_csv", full)
     line = one_error(*run_args(root, out_of(root)))
     assert line.startswith("Error: ") and line.endswith("posts.csv: No space left on device"), line
     assert not out_of(root).exists()

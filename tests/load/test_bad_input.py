@@ -129,6 +129,14 @@ CASES = {
         lambda r: (r / "ranking.toml").write_text("[scoring]\ntimezone = 'Mars/Olympus'\n"),
         "ranking.toml: scoring.timezone: unknown time zone 'Mars/Olympus'",
     ),
+    "negative peers": (
+        lambda r: (r / "ranking.toml").write_text("[report]\npeer_neighbours = -1\n"),
+        "ranking.toml: report.peer_neighbours must not be negative",
+    ),
+    "peers not a number": (
+        lambda r: (r / "ranking.toml").write_text("[report]\npeer_leaders = 'five'\n"),
+        "ranking.toml: report.peer_leaders must be a whole number, not 'five'",
+    ),
 }
 
 

@@ -224,7 +224,10 @@ def test_company_report_shows_ranks_peers_executives_and_posts(demo_pdfs, demo) 
     assert "Isomédica" in text and f"{iso['rank']} / 21" in text
     for name in demo.roster.filter(demo.roster["company"] == "isomedica").get_column("name"):
         assert name in text
-    assert all(name in text for name in demo.companies.get_column("name"))  # the peers chart
+    ytd = demo.teams["ytd"].get_column("name").to_list()
+    at = demo.teams["ytd"].get_column("company").to_list().index("isomedica")
+    shown = ytd[:5] + ytd[max(0, at - 2) : at + 3]  # the peers chart: leaders, neighbours
+    assert all(name in text for name in shown) and f"Moyenne du secteur ({len(ytd)} équipes)" in text
     assert "parle surtout d'une voix" in text and "Qualité des données de l'équipe" in text
     assert "linkedin.com/feed/update" in text  # the best posts' links
     assert "The team score, month by month" in normalised(text_of(demo_pdfs["company-en"]))

@@ -1,0 +1,193 @@
+"""The end-to-end benchmark: `ranking run` as a user runs it, on generated workspaces of several sizes.
+
+    python bench/endtoend.py                                  # 100 and 200 companies, 1M posts (`make bench`)
+    python bench/endtoend.py --sizes 20:200:20000,100:1000:200000 --jobs 2
+
+A size is COMPANIES:EXECUTIVES:POSTS. Each run is the installed `ranking run -w … -p … -o … -q` in a child
+process: *wall* is its clock, *CPU* the user + system seconds of the whole process tree (the run and its render
+workers, from wait4: the workers are waited for by the run), *peak RSS* the largest sum of the resident sets of
+the run and every descendant, sampled every 0.1 s (and the largest single process beside it). The first PDF is
+the time from the start to the first PDF in the run's staging folder. The section is written into
+bench/results/latest.md between markers (the rest of the file is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import generate  # noqa: E402
+
+MARKER = "bench:end-to-end"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants now alive (from /proc/*/stat)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending += children.get(pid, [])
+    return found
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of one process (0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError):
+        return 0
+
+
+@dataclass
+class Sampler:
+    """Samples the resident memory of a process tree, and watches for the first PDF of the run."""
+
+    pid: int
+    staging_parent: Path
+    started: float
+    peak_tree: int = 0
+    peak_one: int = 0
+    processes: int = 0
+    first_pdf: float | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            sizes = [_rss(p) for p in _tree(self.pid)]
+            self.peak_tree = max(self.peak_tree, sum(sizes))
+            self.peak_one = max(self.peak_one, max(sizes, default=0))
+            self.processes = max(self.processes, len(sizes))
+            staged = self.staging_parent.glob(".*.tmp/*.pdf"), self.staging_parent.glob(".*.tmp/companies/*.pdf")
+            if self.first_pdf is None and any(any(found) for found in staged):
+                self.first_pdf = time.perf_counter() - self.started
+            self.stop.wait(0.1)
+
+
+def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
+    """One `ranking run`, measured."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    command = [str(Path(sys.executable).parent / "ranking"), "run", "-w", str(root), "-p", period, "-o", str(out), "-q"]
+    command += ["--jobs", str(jobs)] if jobs else []
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stderr=subprocess.PIPE)
+    sampler = Sampler(child.pid, out, started)
+    thread = threading.Thread(target=sampler.run, daemon=True)
+    thread.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    sampler.stop.set()
+    thread.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    error = child.stderr.read().decode(errors="replace").strip() if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"ranking run failed ({child.returncode}): {error[-400:]}")
+    folder = out / period
+    reports = sorted((folder / "companies").glob("*.pdf"))
+    from pypdf import PdfReader
+
+    pages = [len(PdfReader(p).pages) for p in reports]
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_tree": sampler.peak_tree / 2**20,
+        "peak_one": sampler.peak_one / 2**20,
+        "processes": sampler.processes,
+        "first_pdf": sampler.first_pdf,
+        "reports": len(reports),
+        "report_pages": (min(pages, default=0), max(pages, default=0)),
+        "pages": sum(pages) + len(PdfReader(folder / "leaderboard.pdf").pages),
+        "posts_csv": (folder / "posts.csv").stat().st_size / 2**20,
+    }
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def section(args: argparse.Namespace, rows: list[tuple[tuple[int, int, int], dict]], started: datetime) -> str:
+    lines = [
+        f"<!-- {MARKER} -->",
+        "## End to end: `ranking run` as a user runs it",
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC with `python bench/endtoend.py {' '.join(sys.argv[1:])}`"
+        f" (jobs: {args.jobs or 'the default, one per core'}), period {args.period}.",
+        f"Load average (1, 5, 15 min) at the start: {args.load_before}; at the end: {loadavg()}. The machine is"
+        f" shared ({os.cpu_count()} cores): other engineers' tests were using the CPU, so wall times are noisy and"
+        " CPU seconds are the steadier measure.",
+        "",
+        "| companies | executives | posts | wall s | CPU s | peak RSS, tree (MiB) | peak RSS, one process (MiB) |"
+        " first PDF s | reports | pages per report | pages | CPU s per report |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for (companies, executives, posts), r in rows:
+        first = f"{r['first_pdf']:.1f}" if r["first_pdf"] is not None else "–"
+        low, high = r["report_pages"]
+        lines.append(
+            f"| {companies:,} | {executives:,} | {posts:,} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['peak_tree']:,.0f} |"
+            f" {r['peak_one']:,.0f} | {first} | {r['reports']:,} | {low}–{high} | {r['pages']:,} |"
+            f" {r['cpu'] / max(r['reports'], 1):.3f} |"
+        )
+    if len(rows) >= 2:
+        (a, ra), (b, rb) = rows[0], rows[-1]
+        ratio = (rb["cpu"] / rb["reports"]) / (ra["cpu"] / ra["reports"])
+        lines += ["", f"CPU per company report, {b[0]:,} vs {a[0]:,} companies: {ratio:.2f}× (1.00 would be flat; the"
+                  " whole run's CPU is counted, loading and scoring included)."]  # fmt: skip
+    lines.append(f"<!-- /{MARKER} -->")
+    return "\n".join(lines)
+
+
+def write(path: Path, text: str) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    pattern = re.compile(rf"<!-- {re.escape(MARKER)} -->.*?<!-- /{re.escape(MARKER)} -->", re.DOTALL)
+    new = pattern.sub(lambda _m: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100:1000:1000000,200:2000:1000000", help="COMPANIES:EXECUTIVES:POSTS,…")
+    parser.add_argument("--period", default="2021-12", help="the month ranked (the data covers 2021)")
+    parser.add_argument("--jobs", type=int, default=None, help="`ranking run --jobs` (default: its own)")
+    parser.add_argument("--data", type=Path, default=REPO / "bench" / "data", help="where workspaces are generated")
+    parser.add_argument("--results", type=Path, default=REPO / "bench" / "results" / "latest.md")
+    args = parser.parse_args()
+    sizes = [tuple(int(n) for n in s.split(":")) for s in args.sizes.split(",")]
+    started, args.load_before = datetime.now(UTC), loadavg()
+    rows = []
+    for companies, executives, posts in sizes:
+        folder = args.data / f"ws-{posts}-{executives}-{companies}"
+        generate.ensure(folder, posts, executives, companies)
+        result = measure(folder, args.period, args.data / "scratch" / "end-to-end", args.jobs)
+        rows.append(((companies, executives, posts), result))
+        print(f"{companies:,} companies, {posts:,} posts: {result}", flush=True)
+    write(args.results, section(args, rows, started))
+    print(f"wrote {args.results}")
+
+
+if __name__ == "__main__":
+    main()
