@@ -5,6 +5,7 @@ team's score."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -102,27 +103,29 @@ TEAM_MEASURES = ("team_score", "share_of_voice", "median_influence", "engagement
 EXECUTIVE_MEASURES = ("influence_score", "median_influence", "engagement_rate", "interactions_per_1k_followers")
 
 
+def medians(frame: pl.DataFrame, measures: tuple[str, ...]) -> dict[str, float | None]:
+    """The sector's median of each measure over the rows of `frame` (one group, one scope)."""
+    return frame.select(pl.col(m).cast(pl.Float64).median() for m in measures).row(0, named=True)
+
+
 def standings(
-    frame: pl.DataFrame, key: str, measures: tuple[str, ...], keys: list[str]
+    rows: dict[str, dict[str, Any]], measures: tuple[str, ...], sector: dict[str, float | None], keys: list[str]
 ) -> tuple[MeasureStandings, ...]:
-    """The standings of the rows of `frame` (the group, one scope) whose `key` is in `keys`, in that order."""
-    medians = frame.select(pl.col(m).cast(pl.Float64).median() for m in measures).row(0, named=True)
-    found = {r[key]: r for r in frame.filter(pl.col(key).is_in(keys)).iter_rows(named=True)}
+    """The standings of the rows (by key) whose key is in `keys`, in that order, against the sector's medians."""
     return tuple(
         MeasureStandings(
             k,
-            found[k]["name"],
-            tuple(MeasureStanding(m, found[k][m], found[k][f"percentile_{m}"], medians[m]) for m in measures),
+            rows[k]["name"],
+            tuple(MeasureStanding(m, rows[k][m], rows[k][f"percentile_{m}"], sector[m]) for m in measures),
         )
         for k in keys
-        if k in found
+        if k in rows
     )
 
 
-def driver(teams: pl.DataFrame, roster: pl.DataFrame, company: str) -> tuple[str, dict[str, float | None]]:
-    """What drives a team's score, among DRIVERS: the one where it stands highest among the teams, as percentiles of
-    its own posts with a count (volume), its median influence (resonance) and its members' known followers (reach).
-    Also returns the three percentiles."""
+def drivers(teams: pl.DataFrame, roster: pl.DataFrame) -> dict[str, dict[str, float | None]]:
+    """Per company, the three percentiles among the teams that say what drives its score: its own posts with a
+    count (volume), its median influence (resonance) and its members' known followers (reach)."""
     audience = roster.group_by("company").agg(
         pl.sum_horizontal(
             [
@@ -144,13 +147,16 @@ def driver(teams: pl.DataFrame, roster: pl.DataFrame, company: str) -> tuple[str
             pl.col("percentile_median_influence").alias("resonance"),
             percentile("followers").alias("reach"),
         )
-        .filter(pl.col("company") == company)
     )
-    values: dict[str, float | None] = dict.fromkeys(DRIVERS)
-    if frame.height:
-        values = {d: frame.get_column(d)[0] for d in DRIVERS}
-    known = [(v, -DRIVERS.index(d), d) for d, v in values.items() if v is not None]
-    return (max(known)[2] if known else "volume"), values
+    return {r["company"]: {d: r[d] for d in DRIVERS} for r in frame.iter_rows(named=True)}
+
+
+def driver(values: dict[str, float | None] | None) -> tuple[str, dict[str, float | None]]:
+    """What drives a team's score, among DRIVERS: the one where it stands highest among the teams (ties: the first
+    of DRIVERS; `volume` when none is known). Also returns the three percentiles."""
+    found: dict[str, float | None] = values or dict.fromkeys(DRIVERS)
+    known = [(v, -DRIVERS.index(d), d) for d, v in found.items() if v is not None]
+    return (max(known)[2] if known else "volume"), found
 
 
 @dataclass(frozen=True)
@@ -170,11 +176,14 @@ class CompanyBeyond:
 
 @dataclass(frozen=True)
 class BeyondFrames:
-    """The year-to-date measures with names and scores, computed once for every company report."""
+    """The year-to-date measures with names and scores, computed once for every company report (each report then
+    only looks its rows up: no pass over all teams or executives per company)."""
 
-    teams: pl.DataFrame
-    executives: pl.DataFrame
-    roster: pl.DataFrame
+    teams: dict[str, dict[str, Any]]  # company -> its row of measures, name and team score
+    executives: dict[str, dict[str, Any]]  # executive_id -> the same
+    team_medians: dict[str, float | None]
+    executive_medians: dict[str, float | None]
+    drivers: dict[str, dict[str, float | None]]  # company -> volume, resonance, reach percentiles
     min_posts: int
 
 
@@ -188,16 +197,23 @@ def beyond_frames(
     people = measured.executives.filter(pl.col("scope") == "ytd").join(
         executives.select("executive_id", "name", "company", "influence_score"), on="executive_id", how="left"
     )
-    return BeyondFrames(team_frame, people, roster, min_posts)
+    return BeyondFrames(
+        teams={r["company"]: r for r in team_frame.iter_rows(named=True)},
+        executives={r["executive_id"]: r for r in people.iter_rows(named=True)},
+        team_medians=medians(team_frame, TEAM_MEASURES),
+        executive_medians=medians(people, EXECUTIVE_MEASURES),
+        drivers=drivers(team_frame, roster),
+        min_posts=min_posts,
+    )
 
 
 def company_beyond(frames: BeyondFrames, company: str, executive_ids: list[str]) -> CompanyBeyond:
     """One company's page beyond volume, its executives in the order given."""
-    (team,) = standings(frames.teams, "company", TEAM_MEASURES, [company])
-    people = standings(frames.executives, "executive_id", EXECUTIVE_MEASURES, executive_ids)
-    key, values = driver(frames.teams, frames.roster, company)
-    score = frames.teams.filter(pl.col("company") == company).get_column("team_score")
+    (team,) = standings(frames.teams, TEAM_MEASURES, frames.team_medians, [company])
+    people = standings(frames.executives, EXECUTIVE_MEASURES, frames.executive_medians, executive_ids)
+    key, values = driver(frames.drivers.get(company))
+    score = frames.teams.get(company, {}).get("team_score")
     return CompanyBeyond(
         "ytd", frames.min_posts, team, people, key, values["volume"], values["resonance"], values["reach"],
-        bool(score.len() and score[0] > 0),
+        bool(score is not None and score > 0),
     )  # fmt: skip
