@@ -185,7 +185,7 @@ def run(
             check_month=chosen,
         )
     for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {for_terminal(warning)}", err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -227,13 +227,15 @@ def validate(workspace: Path) -> None:
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
             f"{len(ws.exports)} export files, {ws.post_count} posts"
         )
+    # Names, file names and loader notes are third-party text: a right-to-left override or an escape sequence in
+    # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
-        click.echo(line)
+        click.echo(for_terminal(line))
     for warning in ws.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {for_terminal(warning)}", err=True)
     if problems:
         for problem in problems:
-            click.echo(f"Error: {problem}", err=True)
+            click.echo(f"Error: {for_terminal(str(problem))}", err=True)
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
     click.echo("OK")
 

@@ -53,6 +53,15 @@ def test_an_unclosed_right_to_left_override_cannot_escape_its_field(tmp_path: Pa
     assert all(RLO not in (page.extract_text() or "") for page in pdf.pages)
 
 
+def test_validate_prints_names_and_file_names_without_their_bidi_controls(tmp_path: Path) -> None:
+    root = named(small_workspace(tmp_path / "ws"), "Acme", ana=f"Ana {RLO}Lopez")
+    evil = root / "exports" / "ana" / f"posts{RLO}vsc.csv"
+    write_csv(evil, POST_FIELDS, [post("9", "ana", "2021-10-05T10:00:00Z", reactions=1)])
+    _code, output = invoke("validate", "-w", root)
+    assert RLO not in output, output
+    assert "Ana Lopez" in output and "postsvsc.csv" in output  # still named, only the control is gone
+
+
 @given(st.text(max_size=30))
 def test_isolated_text_holds_no_explicit_bidi_control_but_its_own_isolate(text: str) -> None:
     isolated = isolate(text)
