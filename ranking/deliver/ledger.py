@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ranking.errors import RankingError
+from ranking.outputs.publish import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class Ledger:
                     raise DeliveryError(f"{path}: another `ranking send` is running for this period") from None
                 raise
             if created:
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
             ledger = cls(path, _read(path), fd)
             size = os.fstat(fd).st_size
             if size:
@@ -162,11 +163,3 @@ class Ledger:
             os.fsync(self._fd)
         except OSError as exc:
             raise DeliveryError(f"{self.path}: cannot write the delivery ledger ({exc.strerror or exc})") from exc
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -239,11 +239,12 @@ def publish(staging: Path, final: Path, keep: tuple[str, ...] = ()) -> None:
             raise
         checkpoint("renamed")
         shutil.rmtree(old, ignore_errors=True)
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     checkpoint("published")
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make the entries of `folder` (a rename, a new file) durable: fsync the folder itself."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
