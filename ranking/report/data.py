@@ -120,13 +120,14 @@ def _executives(
 
 
 def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
+    """The export files as the loading pass counted them (ranking.load.accounting): none is read again."""
     facts = []
-    for e in ws.exports:
-        people = frozenset(e.posts.get_column("executive_id").drop_nulls().unique().to_list())
+    for e, counted in zip(ws.exports, ws.accounting, strict=True):
         # In UTC: a date read from a file name is stored as the end of that day in UTC.
         snapshot = e.snapshot.astimezone(UTC).date()
         shown = relative_name(ws.root, e.shown)  # public documents never show the workspace's own path
-        facts.append(ExportFacts(shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
+        posts = counted.posts + counted.reposts
+        facts.append(ExportFacts(shown, e.format, snapshot, posts, counted.executives, tuple(e.flags), tuple(e.notes)))
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 
