@@ -2,7 +2,9 @@
 `explain` and the tests, then `write` (tables, workbook, PDFs, manifest into one folder that appears whole).
 
 The windows of time are applied here, once: the year-to-date posts are read from the merged exports and
-classified once, the month's are a filter of those, and every later stage receives the posts of its window."""
+classified once, the month's are a filter of those, and every later stage receives the posts of its window. The
+run holds them without their texts (ranking.content.classify.classify_held): the documents read back the texts of
+the few posts they quote."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ranking.content.classify import classify
+from ranking.content.classify import classify, classify_held
 from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
 from ranking.errors import UsageError
@@ -47,7 +49,7 @@ class RunData:
     workspace: Workspace
     period: Period
     scores: dict[Scope, ScopeScores]  # the contract's rankings of each scope
-    posts: dict[Scope, pl.DataFrame]  # the classified posts of each scope's window (ranking.content.classify)
+    posts: dict[Scope, pl.DataFrame]  # the classified posts of each scope's window, without texts (classify_held)
     executives: pl.DataFrame  # executives.csv: the contract's columns, then the tone shares
     companies: pl.DataFrame  # companies.csv: the same for the teams
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures), in both tables too
@@ -56,11 +58,21 @@ class RunData:
 
 
 def windowed_posts(ws: Workspace, period: Period) -> dict[Scope, pl.DataFrame]:
-    """The classified posts of each scope: the year to date read once from the merged exports, the month a filter
-    of it (its window lies inside the year's)."""
+    """The classified posts of each scope, without their texts (ranking.content.classify.HELD): the year to date
+    read once from the merged exports, chunk by chunk, the month a filter of it (its window lies inside the
+    year's)."""
     timezone = ws.settings.scoring.timezone
-    ytd = ws.scan.filter(window(period, "ytd", timezone).contains()).collect()
-    classified = classify(ytd, ws.companies, ws.roster, ws.settings)
+    ytd = ws.scan.filter(window(period, "ytd", timezone).contains())
+    classified = classify_held(ytd, ws.companies, ws.roster, ws.settings)
+    return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
+
+
+def explained_posts(ws: Workspace, period: Period, executive_id: str) -> dict[Scope, pl.DataFrame]:
+    """One executive's posts of each scope's window, classified whole (texts and the tone's reasons included), for
+    `ranking explain`: the same rows and verdicts as `windowed_posts` gives the run."""
+    timezone = ws.settings.scoring.timezone
+    own = ws.scan.filter(window(period, "ytd", timezone).contains() & (pl.col("executive_id") == executive_id))
+    classified = classify(own, ws.companies, ws.roster, ws.settings)
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
 
