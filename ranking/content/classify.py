@@ -23,6 +23,8 @@ HELD = (
     "platform", "post_id", "executive_id", "posted_at", "kind", "reactions", "comments", "shares", "engagements",
     "impressions", "company", "influence", "tone", "topics", "compliance",
 )  # fmt: skip
+#: Columns of HELD with a few values, held as categories (4 bytes a post instead of 16 as strings).
+CATEGORICAL = ("platform", "kind", "tone")
 #: What tells a merged post from every other (ranking.load.merge keys a repost by its reposter too).
 POST_KEY = ("platform", "post_id", "executive_id", "kind")
 #: The columns of a post `with_texts` reads back.
@@ -83,20 +85,21 @@ def classify_held(
 
     The query is read by the streaming engine `chunk_rows` posts at a time, each chunk classified and its texts let
     go before the next: the posts' texts are never all in memory (the tone's reasons are not even computed)."""
-    parts = [
-        compact(_classified(chunk.lazy(), companies, roster, settings).select(HELD).collect())
-        for chunk in posts.collect_batches(chunk_size=chunk_rows)
-    ]
+    def held(chunk: pl.LazyFrame) -> pl.DataFrame:
+        query = _classified(chunk, companies, roster, settings).select(HELD)
+        return query.with_columns(pl.col(CATEGORICAL).cast(pl.Categorical)).collect()
+
+    parts = [compact(held(chunk.lazy())) for chunk in posts.collect_batches(chunk_size=chunk_rows)]
     if not parts:
-        empty = pl.LazyFrame(schema=posts.collect_schema())
-        return _classified(empty, companies, roster, settings).select(HELD).collect()
-    return pl.concat(parts, rechunk=True)
+        return held(pl.LazyFrame(schema=posts.collect_schema()))
+    return pl.concat(parts, rechunk=False)
 
 
 def with_texts(rows: pl.DataFrame, posts: pl.LazyFrame) -> pl.DataFrame:
     """`rows` (posts as the run holds them, without their texts) with TEXTS appended, read back from `posts` (the
     merged posts, a query over the files) for those rows only, by their POST_KEY."""
-    keys = rows.select(POST_KEY).unique()
+    keys = rows.select(POST_KEY).unique().cast(pl.String)  # categories (HELD) matched as the files' strings
     found = posts.select(*POST_KEY, *TEXTS).join(keys.lazy(), on=list(POST_KEY), how="semi").collect(engine="streaming")
     # Picked from every chunk of the files, the texts would keep each chunk's buffers alive: copied out of them.
-    return rows.drop(TEXTS, strict=False).join(compact(found), on=list(POST_KEY), how="left", maintain_order="left")
+    found = compact(found).cast({c: rows.schema[c] for c in POST_KEY})
+    return rows.drop(TEXTS, strict=False).join(found, on=list(POST_KEY), how="left", maintain_order="left")

@@ -30,7 +30,9 @@ def top_topics(classified: pl.DataFrame, by: str | None = "company", limit: int 
     `share` (of the group's posts, reposts excluded: they carry no text), `influence` (of those posts).
     At most `limit` topics per group (None: all); groups and topics without posts have no row.
     """
-    frame, key = grouped(classified.filter(pl.col("kind") != "repost"), by)
+    # The columns read chosen before the filter, which copies every column it is given.
+    read = classified.select(*([by] if by else []), "kind", "topics", "influence")
+    frame, key = grouped(read.filter(pl.col("kind") != "repost"), by)
     totals = frame.group_by(key).agg(pl.len().alias("__total"))
     counted = (
         frame.select(key, "topics", "influence")
