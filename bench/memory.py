@@ -94,6 +94,10 @@ def main() -> None:
     tracker.start()
     for name in ("score", "windowed_posts", "with_tone_shares", "measures", "report_data", "write_tables"):
         setattr(pipeline, name, _wrapped(tracker, name, getattr(pipeline, name)))
+    from ranking.report import data as report_module
+
+    for name in ("platform_scores", "monthly_scores", "best_posts", "with_texts", "missing_counts", "content_facts"):
+        setattr(report_module, name, _wrapped(tracker, f"report: {name}", getattr(report_module, name)))
     started = time.perf_counter()
     tracker.enter("load_workspace")
     ws = load_workspace(args.workspace)
@@ -108,7 +112,7 @@ def main() -> None:
     print(f"workspace {args.workspace} ({ws.post_count:,} posts), period {args.period}")
     print(f"wall {time.perf_counter() - started:.1f} s, CPU {usage.ru_utime + usage.ru_stime:.1f} s")
     for stage in tracker.order:
-        print(f"  peak RSS during {stage:<18} {tracker.peaks[stage] / MIB:8.0f} MiB")
+        print(f"  peak RSS during {stage:<28} {tracker.peaks[stage] / MIB:8.0f} MiB")
     for scope, frame in data.posts.items():
         text = "text" in frame.columns
         print(

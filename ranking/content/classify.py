@@ -85,6 +85,7 @@ def classify_held(
 
     The query is read by the streaming engine `chunk_rows` posts at a time, each chunk classified and its texts let
     go before the next: the posts' texts are never all in memory (the tone's reasons are not even computed)."""
+
     def held(chunk: pl.LazyFrame) -> pl.DataFrame:
         query = _classified(chunk, companies, roster, settings).select(HELD)
         return query.with_columns(pl.col(CATEGORICAL).cast(pl.Categorical)).collect()

@@ -133,7 +133,9 @@ def _scope_measures(
     scope: str, scores: ScopeScores, posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring, min_posts: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     # Only the columns the measures read: the join of post_measures copies each column it is given, for every post.
-    read = [c for c in ("executive_id", "platform", "kind", *_SPLIT, "engagements", "impressions") if c in posts.columns]
+    read = [
+        c for c in ("executive_id", "platform", "kind", *_SPLIT, "engagements", "impressions") if c in posts.columns
+    ]
     measured = post_measures(posts.select(read), roster, weights).filter(pl.col("measured"))
     zero = pl.col("measured_posts").fill_null(0)
     executives = (
