@@ -100,7 +100,18 @@ def with_texts(rows: pl.DataFrame, posts: pl.LazyFrame) -> pl.DataFrame:
     """`rows` (posts as the run holds them, without their texts) with TEXTS appended, read back from `posts` (the
     merged posts, a query over the files) for those rows only, by their POST_KEY."""
     keys = rows.select(POST_KEY).unique().cast(pl.String)  # categories (HELD) matched as the files' strings
-    found = posts.select(*POST_KEY, *TEXTS).join(keys.lazy(), on=list(POST_KEY), how="semi").collect(engine="streaming")
+    # A filter the file readers apply themselves (on the posts' dates and ids, before any text is decoded), then
+    # the exact key: the texts read are those of the rows asked for, whatever the size of the files.
+    first, last = rows.get_column("posted_at").min(), rows.get_column("posted_at").max()
+    candidates = posts.filter(
+        pl.col("posted_at").is_between(first, last)
+        & pl.col("post_id").is_in(keys.get_column("post_id").unique().implode())
+    )
+    found = (
+        candidates.select(*POST_KEY, *TEXTS)
+        .join(keys.lazy(), on=list(POST_KEY), how="semi")
+        .collect(engine="streaming")
+    )
     # Picked from every chunk of the files, the texts would keep each chunk's buffers alive: copied out of them.
     found = compact(found).cast({c: rows.schema[c] for c in POST_KEY})
     return rows.drop(TEXTS, strict=False).join(found, on=list(POST_KEY), how="left", maintain_order="left")

@@ -30,8 +30,8 @@ def top_topics(classified: pl.DataFrame, by: str | None = "company", limit: int 
     `share` (of the group's posts, reposts excluded: they carry no text), `influence` (of those posts).
     At most `limit` topics per group (None: all); groups and topics without posts have no row.
     """
-    # The columns read chosen before the filter, which copies every column it is given.
-    read = classified.select(*([by] if by else []), "kind", "topics", "influence")
+    # Streamed: exploded in memory, the topics of the year's posts would be copied whole, once per topic named.
+    read = classified.lazy().select(*([by] if by else []), "kind", "topics", "influence")
     frame, key = grouped(read.filter(pl.col("kind") != "repost"), by)
     totals = frame.group_by(key).agg(pl.len().alias("__total"))
     counted = (
@@ -49,6 +49,8 @@ def top_topics(classified: pl.DataFrame, by: str | None = "company", limit: int 
     )
     if limit is not None:
         counted = counted.filter(pl.col("rank") <= limit)
-    return counted.select(key, "rank", pl.col("topics").alias("topic"), "posts", "share", "influence").drop(
-        "__all", strict=False
+    return (
+        counted.select(key, "rank", pl.col("topics").alias("topic"), "posts", "share", "influence")
+        .drop("__all", strict=False)
+        .collect(engine="streaming")
     )
