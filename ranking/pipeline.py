@@ -117,9 +117,13 @@ def write_tables(data: RunData, folder: Path, lang: str) -> None:
     write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period, data.measured)
 
 
-def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None) -> RunResult:
+def write(
+    data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None, release_posts: bool = False
+) -> RunResult:
     """Write every output of `data` into `out/YYYY-MM/`, which appears whole or not at all (the delivery ledger
-    of an earlier run of the month is kept)."""
+    of an earlier run of the month is kept). With `release_posts` (the caller has no use for them afterwards),
+    `data.posts` is emptied once the tables are written: the company reports need the report data only, and the
+    year's posts are the largest frames the process holds while they render."""
     say = step or (lambda _message: None)
     ws, period = data.workspace, data.period
     logo = data.report.logo
@@ -141,6 +145,8 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
             yield leaderboard_document(board, folder / "leaderboard.pdf")
             say("writing tables")
             write_tables(data, folder, lang)
+            if release_posts:
+                data.posts.clear()
             sizes = report_sizes(data.report)
             largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
             yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
@@ -176,4 +182,4 @@ def run(
         ws = load_workspace(root, progress=lambda name: log.debug("reading %s", name))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
         data = compute(ws, period, say, check_month)
-        return write(data, out, lang or ws.settings.report.lang, pdfs, say)
+        return write(data, out, lang or ws.settings.report.lang, pdfs, say, release_posts=True)

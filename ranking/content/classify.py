@@ -23,7 +23,8 @@ HELD = (
     "platform", "post_id", "executive_id", "posted_at", "kind", "reactions", "comments", "shares", "engagements",
     "impressions", "company", "influence", "tone", "topics", "compliance",
 )  # fmt: skip
-#: Columns of HELD with a few values, held as categories (4 bytes a post instead of 16 as strings).
+#: Columns of HELD with a few values, held as categories (4 bytes a post instead of 16 as strings); `topics` too,
+#: a list of them.
 CATEGORICAL = ("platform", "kind", "tone")
 #: What tells a merged post from every other (ranking.load.merge keys a repost by its reposter too).
 POST_KEY = ("platform", "post_id", "executive_id", "kind")
@@ -88,7 +89,8 @@ def classify_held(
 
     def held(chunk: pl.LazyFrame) -> pl.DataFrame:
         query = _classified(chunk, companies, roster, settings).select(HELD)
-        return query.with_columns(pl.col(CATEGORICAL).cast(pl.Categorical)).collect()
+        categories = [pl.col(CATEGORICAL).cast(pl.Categorical), pl.col("topics").cast(pl.List(pl.Categorical))]
+        return query.with_columns(categories).collect()
 
     parts = [compact(held(chunk.lazy())) for chunk in posts.collect_batches(chunk_size=chunk_rows)]
     if not parts:

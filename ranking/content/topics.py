@@ -38,6 +38,7 @@ def top_topics(classified: pl.DataFrame, by: str | None = "company", limit: int 
         frame.select(key, "topics", "influence")
         .explode("topics")
         .filter(pl.col("topics").is_not_null())
+        .with_columns(pl.col("topics").cast(pl.String))  # held as categories (ranking.content.classify.HELD)
         .group_by(key, "topics")
         .agg(pl.len().cast(pl.Int64).alias("posts"), pl.col("influence").sum().alias("influence"))
         .join(totals, on=key)

@@ -49,5 +49,8 @@ def posts_query(ytd_posts: pl.DataFrame | pl.LazyFrame, timezone: str, batch_row
     return ordered.with_columns(
         local_time("posted_at", timezone),
         pl.col(pl.Categorical).cast(pl.String),
-        *[pl.when(pl.col(c).list.len() > 0).then(pl.col(c).list.join(";")).alias(c) for c in ("topics", "compliance")],
+        *[
+            pl.when(pl.col(c).list.len() > 0).then(pl.col(c).cast(pl.List(pl.String)).list.join(";")).alias(c)
+            for c in ("topics", "compliance")
+        ],
     )

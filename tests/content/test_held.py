@@ -26,7 +26,9 @@ def _ytd_whole(run) -> pl.DataFrame:  # type: ignore[no-untyped-def]
 
 
 def _as_held(whole: pl.DataFrame) -> pl.DataFrame:
-    return whole.select(HELD).with_columns(pl.col(CATEGORICAL).cast(pl.Categorical))
+    return whole.select(HELD).with_columns(
+        pl.col(CATEGORICAL).cast(pl.Categorical), pl.col("topics").cast(pl.List(pl.Categorical))
+    )
 
 
 def test_the_run_holds_no_text_and_the_verdicts_of_classify(pipeline) -> None:
