@@ -92,12 +92,15 @@ def main() -> None:
     args = parser.parse_args()
     tracker = Tracker()
     tracker.start()
+    # (names an older tree lacks are skipped: the script also measures other commits, `git archive`d)
     for name in ("score", "windowed_posts", "with_tone_shares", "measures", "report_data", "write_tables"):
-        setattr(pipeline, name, _wrapped(tracker, name, getattr(pipeline, name)))
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, _wrapped(tracker, name, getattr(pipeline, name)))
     from ranking.report import data as report_module
 
     for name in ("platform_scores", "monthly_scores", "best_posts", "with_texts", "missing_counts", "content_facts"):
-        setattr(report_module, name, _wrapped(tracker, f"report: {name}", getattr(report_module, name)))
+        if hasattr(report_module, name):
+            setattr(report_module, name, _wrapped(tracker, f"report: {name}", getattr(report_module, name)))
     started = time.perf_counter()
     tracker.enter("load_workspace")
     ws = load_workspace(args.workspace)
