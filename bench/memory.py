@@ -22,9 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import polars as pl  # noqa: E402
-
-from ranking import pipeline  # noqa: E402
+from ranking import pipeline  # noqa: E402  (ranking first: it sets the allocator's settings polars reads)
 from ranking.load.workspace import load_workspace  # noqa: E402
 from ranking.period import Period  # noqa: E402
 
@@ -125,8 +123,6 @@ def main() -> None:
     best, flagged = data.report.best, data.report.content.flagged
     print(f"  best posts {best.height:,} rows ({best.estimated_size() / MIB:.1f} MiB), flagged {flagged.height:,}")
     print(f"VmHWM {_status('VmHWM') / MIB:.0f} MiB, VmRSS now {_status('VmRSS') / MIB:.0f} MiB")
-    del data
-    pl.DataFrame()  # keep polars imported for the type checker's sake
 
 
 if __name__ == "__main__":
