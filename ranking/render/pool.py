@@ -52,10 +52,9 @@ def leaderboard_document(context: LeaderboardContext, target: Path) -> Document:
 
 
 def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> Iterator[Document]:
-    """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives
-    and their best posts."""
+    """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives."""
     for c in contexts:
-        yield Document("company.html", c, folder / f"{c.company}.pdf", sum(2 + len(e.best) for e in c.executives))
+        yield Document("company.html", c, folder / f"{c.company}.pdf", len(c.executives))
 
 
 def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
