@@ -70,10 +70,10 @@ def compute(ws: Workspace, period: Period, step: Step | None = None, check_month
     With `check_month` (the monthly job, whose period was not given), a month without any post is an InputError
     and each executive without a post of the month a warning of the run and its manifest."""
     say = step or (lambda _message: None)
-    say("scoring")
+    say(f"scoring {ws.post_count:,} posts of {ws.roster.height:,} executives")
     scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
     notes = month_warnings(ws.root, scores["month"], period) if check_month else []
-    say("reading the posts")
+    say("reading and classifying the posts of the year to date")
     posts = windowed_posts(ws, period)
     # The tone shares are an extension of the contract's tables: appended after its columns.
     executives = with_tone_shares(table(scores, "executives"), posts, "executive_id")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -60,6 +61,16 @@ def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> Itera
 def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
     """Write one document (in a worker process, or in this one): returns its number of pages."""
     return write_pdf(render(document.template, document.context, lang), document.target, assets)
+
+
+def remaining(done: int, total: int | None, elapsed: float) -> str:
+    """`about 2 min 10 s left` from the pace so far (documents go longest first: the estimate errs long), or ''
+    before the first document, or without a total."""
+    if not done or total is None or done >= total:
+        return ""
+    left = round(elapsed / done * (total - done))
+    minutes, seconds = divmod(left, 60)
+    return f", about {minutes} min {seconds:02d} s left" if minutes else f", about {seconds} s left"
 
 
 class Renderer:
@@ -116,13 +127,15 @@ class Renderer:
             return document
 
         self.start()
+        started = time.monotonic()
         if self._pool is None:
-            for done, document in enumerate(order, 1):
-                say(f"rendering {document.target.name} ({done}/{count or '?'})")
+            for done, document in enumerate(order):
+                pace = remaining(done, count, time.monotonic() - started)
+                say(f"rendering PDFs: {document.target.name} ({done + 1}/{count or '?'}{pace})")
                 pages[document.target] = render_document(ready(document), lang, assets)
             return pages
         pool = self._pool  # `abort` may drop it from under this loop: the futures then fail, and so does this
-        say(f"rendering {shown} documents, {self.jobs} at a time")
+        say(f"rendering PDFs: {shown} documents, {self.jobs} at a time")
         # A few documents queued per worker, no more: the contexts still to render are not all held at once.
         pending: dict[Future[int], Document] = {}
         stream = iter(order)
@@ -138,7 +151,8 @@ class Renderer:
             for future in finished:
                 pages[pending.pop(future).target] = future.result()
                 done += 1
-            say(f"rendering {shown} documents, {self.jobs} at a time: {done} done")
+            pace = remaining(done, count, time.monotonic() - started)
+            say(f"rendering PDFs: {done}/{count or '?'} done, {self.jobs} at a time{pace}")
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""
