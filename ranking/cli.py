@@ -132,13 +132,13 @@ def progress(quiet: bool, first: str) -> Iterator[Callable[[str], None]]:
             yield lambda text: bar.update(task, description=escape(text))
         return
     started = time.monotonic()
-    last = {"stage": "", "at": -LOG_EVERY}
+    last: list[tuple[str, float]] = [("", -LOG_EVERY)]  # the stage of the last line printed, and when
 
     def line(text: str) -> None:
         stage, now = text.split(":", 1)[0], time.monotonic()
-        if stage == last["stage"] and now - last["at"] < LOG_EVERY:
+        if stage == last[0][0] and now - last[0][1] < LOG_EVERY:
             return
-        last.update(stage=stage, at=now)
+        last[0] = (stage, now)
         click.echo(f"[{now - started:6.1f} s] {for_terminal(text)}", err=True)
 
     line(first)
