@@ -18,7 +18,7 @@ from ranking.content.classify import classify
 from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
 from ranking.errors import UsageError
-from ranking.interrupt import interruptible
+from ranking.interrupt import abandonable, interruptible
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
 from ranking.outputs.publish import month_lock
@@ -128,7 +128,7 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
             document only once the previous ones are submitted)."""
             yield leaderboard_document(board, folder / "leaderboard.pdf")
             say("writing tables")
-            write_tables(data, folder, lang)
+            abandonable(lambda: write_tables(data, folder, lang))  # posts.csv: one long streaming query
             sizes = report_sizes(data.report)
             largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
             yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
@@ -161,7 +161,8 @@ def run(
     # One run or send at a time per month (ranking.outputs.publish); Ctrl-C and SIGTERM unwind all of it.
     with interruptible(), month_lock(out / str(period)), renderer(jobs) as pdfs:
         say("reading the workspace")
-        ws = load_workspace(root, progress=lambda name: log.debug("reading %s", name))
+        # Loading and computing are long polars queries: run so that a signal stops them at once (abandonable).
+        ws = abandonable(lambda: load_workspace(root, progress=lambda name: log.debug("reading %s", name)))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
-        data = compute(ws, period, say, check_month)
+        data = abandonable(lambda: compute(ws, period, say, check_month))
         return write(data, out, lang or ws.settings.report.lang, pdfs, say)

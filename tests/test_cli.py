@@ -107,16 +107,18 @@ def test_progress_on_a_log_names_each_stage_and_counts_the_pdfs(tmp_path: Path) 
     assert all(re.match(r"\[ *\d+\.\d s\] ", line) for line in lines), lines
     said = [line.split("] ", 1)[1] for line in lines]
     assert said[:3] == ["starting", "reading the workspace", "scoring 3 posts of 3 executives"]
-    assert "rendering PDFs: leaderboard.pdf (1/3)" in said  # the first PDF has no pace to go by yet
+    assert "rendering PDFs: leaderboard.pdf (1/3)" in said  # too few PDFs done for an estimate yet
     assert "writing the web page" in said and "Top teams" not in result.stderr
 
 
-def test_the_estimate_follows_the_pace_so_far() -> None:
-    from ranking.render.pool import remaining
+def test_the_estimate_follows_the_pace_of_the_latest_documents() -> None:
+    from ranking.render.pool import PACE_OVER, remaining
 
-    assert remaining(0, 10, 5.0) == "" and remaining(10, 10, 5.0) == "" and remaining(3, None, 5.0) == ""
-    assert remaining(2, 10, 10.0) == ", about 40 s left"
-    assert remaining(1, 50, 7.5) == ", about 6 min 08 s left"
+    assert remaining([1.0, 2.0], 10) == "" and remaining([1.0, 2.0, 3.0], 3) == "" and remaining([1, 2, 3], None) == ""
+    assert remaining([0.0, 2.0, 4.0], 23) == ", about 40 s left"  # 2 s a document, 20 to go
+    assert remaining([0.0, 3.0, 6.0], 126) == ", about 6 min 09 s left"
+    slow_first = [30.0, *(30.0 + 0.5 * k for k in range(1, PACE_OVER + 1))]  # the leaderboard took 30 s
+    assert remaining(slow_first, len(slow_first) + 100) == ", about 50 s left"
 
 
 def test_a_rerun_replaces_the_folder_whole(tmp_path: Path) -> None:

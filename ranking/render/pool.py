@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,12 +63,19 @@ def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()
     return write_pdf(render(document.template, document.context, lang), document.target, assets)
 
 
-def remaining(done: int, total: int | None, elapsed: float) -> str:
-    """`about 2 min 10 s left` from the pace so far (documents go longest first: the estimate errs long), or ''
-    before the first document, or without a total."""
-    if not done or total is None or done >= total:
+#: Documents whose pace the estimate of the time left follows: the latest few, not all since the start (the
+#: leaderboard, first and longest, would make the company reports look several times slower than they are).
+PACE_OVER = 16
+
+
+def remaining(finished: Sequence[float], total: int | None) -> str:
+    """`, about 2 min 10 s left` from the pace of the latest documents (`finished`: when each of them was done,
+    on a monotonic clock), or '' until three are done, or without a total."""
+    done = len(finished)
+    if done < 3 or total is None or done >= total:
         return ""
-    left = round(elapsed / done * (total - done))
+    recent = finished[-PACE_OVER:]
+    left = round((recent[-1] - recent[0]) / (len(recent) - 1) * (total - done))
     minutes, seconds = divmod(left, 60)
     return f", about {minutes} min {seconds:02d} s left" if minutes else f", about {seconds} s left"
 
@@ -127,19 +134,19 @@ class Renderer:
             return document
 
         self.start()
-        started = time.monotonic()
+        finished: list[float] = []  # when each document was done
         if self._pool is None:
-            for done, document in enumerate(order):
-                pace = remaining(done, count, time.monotonic() - started)
-                say(f"rendering PDFs: {document.target.name} ({done + 1}/{count or '?'}{pace})")
+            for document in order:
+                pace = remaining(finished, count)
+                say(f"rendering PDFs: {document.target.name} ({len(finished) + 1}/{count or '?'}{pace})")
                 pages[document.target] = render_document(ready(document), lang, assets)
+                finished.append(time.monotonic())
             return pages
         pool = self._pool  # `abort` may drop it from under this loop: the futures then fail, and so does this
         say(f"rendering PDFs: {shown} documents, {self.jobs} at a time")
         # A few documents queued per worker, no more: the contexts still to render are not all held at once.
         pending: dict[Future[int], Document] = {}
         stream = iter(order)
-        done = 0
         while True:
             for document in stream:
                 pending[pool.submit(render_document, ready(document), lang, assets)] = document
@@ -147,12 +154,12 @@ class Renderer:
                     break
             if not pending:
                 return pages
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
+            ready_now, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in ready_now:
                 pages[pending.pop(future).target] = future.result()
-                done += 1
-            pace = remaining(done, count, time.monotonic() - started)
-            say(f"rendering PDFs: {done}/{count or '?'} done, {self.jobs} at a time{pace}")
+                finished.append(time.monotonic())
+            pace = remaining(finished, count)
+            say(f"rendering PDFs: {len(finished)}/{count or '?'} done, {self.jobs} at a time{pace}")
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""
