@@ -3,11 +3,15 @@
     python bench/endtoend.py                                  # 100 and 200 companies, 1M posts (`make bench`)
     python bench/endtoend.py --sizes 20:200:20000,100:1000:200000 --jobs 2
 
-A size is COMPANIES:EXECUTIVES:POSTS. Each run is the installed `ranking run -w … -p … -o … -q` in a child
-process: *wall* is its clock, *CPU* the user + system seconds of the whole process tree (the run and its render
+A size is COMPANIES:EXECUTIVES:POSTS. Each run is the installed `ranking run -w … -p … -o …` in a child
+process, its stderr a pipe (so that its progress is one timed line per stage, parsed for the times below):
+*wall* is its clock, *CPU* the user + system seconds of the whole process tree (the run and its render
 workers, from wait4: the workers are waited for by the run), *peak RSS* the largest sum of the resident sets of
-the run and every descendant, sampled every 0.1 s (and the largest single process beside it). The first PDF is
-the time from the start to the first PDF in the run's staging folder. The section is written into
+the run and every descendant, sampled every 0.1 s (and the largest single process beside it). *Scores* is when
+the run's progress says the scoring is done, *first document* when it hands the first PDF to the render workers,
+*first PDF* when the first PDF appears in the staging folder. After each run, the same workspace's scoring is
+timed alone against the segmented DuckDB query of the same spec (`bench/run.py`'s `ref-ours` and
+`ref-duckdb-segments` stages, on one Parquet file of the merged posts, tables asserted equal). The section is written into
 bench/results/latest.md between markers (the rest of the file is kept).
 """
 
@@ -91,10 +95,10 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
     """One `ranking run`, measured."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    command = [str(Path(sys.executable).parent / "ranking"), "run", "-w", str(root), "-p", period, "-o", str(out), "-q"]
+    command = [str(Path(sys.executable).parent / "ranking"), "run", "-w", str(root), "-p", period, "-o", str(out)]
     command += ["--jobs", str(jobs)] if jobs else []
     started = time.perf_counter()
-    child = subprocess.Popen(command, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = Sampler(child.pid, out, started)
     thread = threading.Thread(target=sampler.run, daemon=True)
     thread.start()
@@ -111,7 +115,11 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
     from pypdf import PdfReader
 
     pages = [len(PdfReader(p).pages) for p in reports]
+    said = {m.group(2): float(m.group(1)) for m in re.finditer(r"^\[ *([\d.]+) s\] (.*)$", error, re.MULTILINE)}
+    stage = {k: next((t for text, t in said.items() if text.startswith(k)), None) for k in STAGE_LINES}
     return {
+        "scores": stage["reading and classifying"],
+        "first_document": stage["rendering PDFs"],
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
         "peak_tree": sampler.peak_tree / 2**20,
@@ -123,6 +131,24 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
         "pages": sum(pages) + len(PdfReader(folder / "leaderboard.pdf").pages),
         "posts_csv": (folder / "posts.csv").stat().st_size / 2**20,
     }
+
+
+#: Progress lines whose time the table shows: the end of the scoring, the first document handed to a worker.
+STAGE_LINES = ("reading and classifying", "rendering PDFs")
+
+
+def scoring_against_duckdb(root: Path, period: str, scratch: Path) -> dict:
+    """Our scoring and the segmented DuckDB query on the same merged posts, each in its own process (median of
+    3, CPU seconds), and whether their tables agree."""
+    from bench import run as stages
+
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    args = argparse.Namespace(workspace=root, period=period, jobs=2, scratch=str(scratch), profile=None)
+    stages.measure("reference-input", args, 1)
+    found = {name: stages.measure(f"ref-{name}", args, 3) for name in ("ours", "duckdb-segments")}
+    same = stages.compare(scratch, ["duckdb-segments"])["duckdb-segments"]
+    return {"ours_cpu": found["ours"].get("cpu"), "duck_cpu": found["duckdb-segments"].get("cpu"), "same": same}
 
 
 def loadavg() -> str:
@@ -141,16 +167,24 @@ def section(args: argparse.Namespace, rows: list[tuple[tuple[int, int, int], dic
         " CPU seconds are the steadier measure.",
         "",
         "| companies | executives | posts | wall s | CPU s | peak RSS, tree (MiB) | peak RSS, one process (MiB) |"
-        " first PDF s | reports | pages per report | pages | CPU s per report |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        " scores s | first document s | first PDF s | reports | pages per report | pages | CPU s per report |"
+        " scoring CPU s: ours / DuckDB segmented |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     for (companies, executives, posts), r in rows:
-        first = f"{r['first_pdf']:.1f}" if r["first_pdf"] is not None else "–"
+        first, scores, handed = (
+            f"{r[k]:.1f}" if r.get(k) is not None else "–" for k in ("first_pdf", "scores", "first_document")
+        )
         low, high = r["report_pages"]
+        duck = r.get("duckdb") or {}
+        versus = (
+            f"{duck['ours_cpu']:.2f} / {duck['duck_cpu']:.2f} ({duck['duck_cpu'] / duck['ours_cpu']:.1f}× ours; {duck['same']})"
+            if duck.get("ours_cpu") and duck.get("duck_cpu") else "–"
+        )  # fmt: skip
         lines.append(
             f"| {companies:,} | {executives:,} | {posts:,} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['peak_tree']:,.0f} |"
-            f" {r['peak_one']:,.0f} | {first} | {r['reports']:,} | {low}–{high} | {r['pages']:,} |"
-            f" {r['cpu'] / max(r['reports'], 1):.3f} |"
+            f" {r['peak_one']:,.0f} | {scores} | {handed} | {first} | {r['reports']:,} | {low}–{high} | {r['pages']:,} |"
+            f" {r['cpu'] / max(r['reports'], 1):.3f} | {versus} |"
         )
     if len(rows) >= 2:
         (a, ra), (b, rb) = rows[0], rows[-1]
@@ -175,6 +209,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="`ranking run --jobs` (default: its own)")
     parser.add_argument("--data", type=Path, default=REPO / "bench" / "data", help="where workspaces are generated")
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results" / "latest.md")
+    parser.add_argument("--no-duckdb", action="store_true", help="skip the scoring against DuckDB after each run")
     args = parser.parse_args()
     sizes = [tuple(int(n) for n in s.split(":")) for s in args.sizes.split(",")]
     started, args.load_before = datetime.now(UTC), loadavg()
@@ -183,6 +218,8 @@ def main() -> None:
         folder = args.data / f"ws-{posts}-{executives}-{companies}"
         generate.ensure(folder, posts, executives, companies)
         result = measure(folder, args.period, args.data / "scratch" / "end-to-end", args.jobs)
+        if not args.no_duckdb:
+            result["duckdb"] = scoring_against_duckdb(folder, args.period, args.data / "scratch" / "scoring")
         rows.append(((companies, executives, posts), result))
         print(f"{companies:,} companies, {posts:,} posts: {result}", flush=True)
     write(args.results, section(args, rows, started))

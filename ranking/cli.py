@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,20 +108,41 @@ def os_error(exc: OSError) -> str:
     return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
+#: Seconds between two progress lines of the same stage when stderr is a file or a pipe (a cron job's log).
+LOG_EVERY = 10.0
+
+
 @contextmanager
-def progress(quiet: bool) -> Iterator[Progress]:
-    """A spinner with the current stage on stderr; nothing at all with --quiet."""
+def progress(quiet: bool, first: str) -> Iterator[Callable[[str], None]]:
+    """A function showing the run's current stage on stderr: a spinner on a terminal; on a file or a pipe, one
+    line per stage, and within a stage (the PDFs: `12/201 done, about 3 min 05 s left`) one every LOG_EVERY
+    seconds; nothing at all with --quiet. Texts are shown as text, never as rich markup."""
     console = Console(stderr=True)
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet,
-        transient=True,
-    )
-    with bar:
-        yield bar
+    if quiet or console.is_terminal:
+        bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+            transient=True,
+        )
+        with bar:
+            task = bar.add_task(escape(first), total=None)
+            yield lambda text: bar.update(task, description=escape(text))
+        return
+    started = time.monotonic()
+    last: list[tuple[str, float]] = [("", -LOG_EVERY)]  # the stage of the last line printed, and when
+
+    def line(text: str) -> None:
+        stage, now = text.split(":", 1)[0], time.monotonic()
+        if stage == last[0][0] and now - last[0][1] < LOG_EVERY:
+            return
+        last[0] = (stage, now)
+        click.echo(f"[{now - started:6.1f} s] {for_terminal(text)}", err=True)
+
+    line(first)
+    yield line
 
 
 @click.group(context_settings=CONTEXT)
@@ -173,14 +195,13 @@ def run(
     if quiet:
         quiet_pdf_libraries()
     period, chosen = chosen_period(workspace, period, quiet)
-    with domain_errors(), progress(quiet) as bar:
-        task = bar.add_task("starting", total=None)
+    with domain_errors(), progress(quiet, "starting") as step:
         result = run_ranking(
             workspace,
             period,
             out,
             lang,
-            step=lambda text: bar.update(task, description=escape(text)),
+            step=step,
             jobs=jobs,
             check_month=chosen,
         )
@@ -340,8 +361,7 @@ def _send(
 ) -> None:
     from ranking.deliver.send import send as send_reports
 
-    with domain_errors(), progress(quiet) as bar:
-        task = bar.add_task("preparing the messages", total=None)
+    with domain_errors(), progress(quiet, "preparing the messages") as step:
         result = send_reports(
             workspace,
             period,
@@ -350,7 +370,7 @@ def _send(
             dry_run=dry_run,
             resend=resend,
             lang=lang,
-            step=lambda text: bar.update(task, description=escape(text)),
+            step=step,
         )
     if result.without_address:
         click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)

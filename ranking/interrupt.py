@@ -6,8 +6,11 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Interrupted(BaseException):
@@ -39,3 +42,31 @@ def interruptible() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def abandonable(work: Callable[[], T]) -> T:
+    """`work()`, run on a helper thread while the main thread waits for it in short steps.
+
+    For the long calls into native code (a polars query over millions of posts runs in Rust for many seconds,
+    and Python runs a signal handler only between bytecodes of the main thread): Ctrl-C or SIGTERM then raise
+    `Interrupted` within a tenth of a second instead of when the query returns. The abandoned call goes on on
+    its daemon thread until the process exits; whatever it raises is raised here. Called off the main thread,
+    `work()` simply runs."""
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+    outcome: list[tuple[bool, object]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=run, name="ranking-query", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]

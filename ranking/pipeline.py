@@ -20,7 +20,7 @@ from ranking.content.classify import classify, classify_held
 from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
 from ranking.errors import UsageError
-from ranking.interrupt import interruptible
+from ranking.interrupt import abandonable, interruptible
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
 from ranking.outputs.publish import month_lock
@@ -82,10 +82,10 @@ def compute(ws: Workspace, period: Period, step: Step | None = None, check_month
     With `check_month` (the monthly job, whose period was not given), a month without any post is an InputError
     and each executive without a post of the month a warning of the run and its manifest."""
     say = step or (lambda _message: None)
-    say("scoring")
+    say(f"scoring {ws.post_count:,} posts of {ws.roster.height:,} executives")
     scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
     notes = month_warnings(ws.root, scores["month"], period) if check_month else []
-    say("reading the posts")
+    say("reading and classifying the posts of the year to date")
     posts = windowed_posts(ws, period)
     # The tone shares are an extension of the contract's tables: appended after its columns.
     executives = with_tone_shares(table(scores, "executives"), posts, "executive_id")
@@ -144,7 +144,7 @@ def write(
             document only once the previous ones are submitted)."""
             yield leaderboard_document(board, folder / "leaderboard.pdf")
             say("writing tables")
-            write_tables(data, folder, lang)
+            abandonable(lambda: write_tables(data, folder, lang))  # posts.csv: one long streaming query
             if release_posts:
                 data.posts.clear()
             sizes = report_sizes(data.report)
@@ -179,7 +179,8 @@ def run(
     # One run or send at a time per month (ranking.outputs.publish); Ctrl-C and SIGTERM unwind all of it.
     with interruptible(), month_lock(out / str(period)), renderer(jobs) as pdfs:
         say("reading the workspace")
-        ws = load_workspace(root, progress=lambda name: log.debug("reading %s", name))
+        # Loading and computing are long polars queries: run so that a signal stops them at once (abandonable).
+        ws = abandonable(lambda: load_workspace(root, progress=lambda name: log.debug("reading %s", name)))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
-        data = compute(ws, period, say, check_month)
+        data = abandonable(lambda: compute(ws, period, say, check_month))
         return write(data, out, lang or ws.settings.report.lang, pdfs, say, release_posts=True)

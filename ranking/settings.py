@@ -60,7 +60,10 @@ class Report:
     top_teams: int = 50
     top_ceos: int = 50
     collective_threshold: float = 0.4  # collectivity from which a team reads "collective" (below: "one voice")
-    best_posts: int = 3  # posts shown for each executive in the company reports
+    # A company report quotes the team's `team_posts` best posts of the month (at most `best_posts` of one
+    # executive): one page for any team, where three posts of every executive made large teams' reports long.
+    best_posts: int = 3
+    team_posts: int = 6
     movers: int = 3  # climbers and fallers of the month shown on the trends page
     # A company report's peers chart: the leaders and the teams ranked either side of the company (and the
     # sector's average), so that a report is as long at 1,000 companies as at 20.
@@ -300,7 +303,7 @@ def _validate(settings: Settings) -> None:
             raise ValueError(f"report.{name} must be at least 1")
     if not 0 < settings.report.collective_threshold <= 1:
         raise ValueError("report.collective_threshold must be above 0 and at most 1")
-    for name in ("best_posts", "movers", "peer_leaders", "peer_neighbours"):
+    for name in ("best_posts", "team_posts", "movers", "peer_leaders", "peer_neighbours"):
         if getattr(settings.report, name) < 0:
             raise ValueError(f"report.{name} must not be negative")
     if settings.measures.min_posts < 1:

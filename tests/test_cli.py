@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import click
@@ -96,6 +97,28 @@ def test_quiet_prints_nothing(tmp_path: Path) -> None:
     root = small(tmp_path)
     result = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", "2021-10", "-o", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_progress_on_a_log_names_each_stage_and_counts_the_pdfs(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    result = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", "2021-10", "-o", str(tmp_path / "o"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()  # not a terminal: one line per stage, each with the time since the start
+    assert all(re.match(r"\[ *\d+\.\d s\] ", line) for line in lines), lines
+    said = [line.split("] ", 1)[1] for line in lines]
+    assert said[:3] == ["starting", "reading the workspace", "scoring 3 posts of 3 executives"]
+    assert "rendering PDFs: leaderboard.pdf (1/3)" in said  # too few PDFs done for an estimate yet
+    assert "writing the web page" in said and "Top teams" not in result.stderr
+
+
+def test_the_estimate_follows_the_pace_of_the_latest_documents() -> None:
+    from ranking.render.pool import PACE_OVER, remaining
+
+    assert remaining([1.0, 2.0], 10) == "" and remaining([1.0, 2.0, 3.0], 3) == "" and remaining([1, 2, 3], None) == ""
+    assert remaining([0.0, 2.0, 4.0], 23) == ", about 40 s left"  # 2 s a document, 20 to go
+    assert remaining([0.0, 3.0, 6.0], 126) == ", about 6 min 09 s left"
+    slow_first = [30.0, *(30.0 + 0.5 * k for k in range(1, PACE_OVER + 1))]  # the leaderboard took 30 s
+    assert remaining(slow_first, len(slow_first) + 100) == ", about 50 s left"
 
 
 def test_a_rerun_replaces_the_folder_whole(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,15 +53,31 @@ def leaderboard_document(context: LeaderboardContext, target: Path) -> Document:
 
 
 def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> Iterator[Document]:
-    """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives
-    and their best posts."""
+    """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives."""
     for c in contexts:
-        yield Document("company.html", c, folder / f"{c.company}.pdf", sum(2 + len(e.best) for e in c.executives))
+        yield Document("company.html", c, folder / f"{c.company}.pdf", len(c.executives))
 
 
 def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
     """Write one document (in a worker process, or in this one): returns its number of pages."""
     return write_pdf(render(document.template, document.context, lang), document.target, assets)
+
+
+#: Documents whose pace the estimate of the time left follows: the latest few, not all since the start (the
+#: leaderboard, first and longest, would make the company reports look several times slower than they are).
+PACE_OVER = 16
+
+
+def remaining(finished: Sequence[float], total: int | None) -> str:
+    """`, about 2 min 10 s left` from the pace of the latest documents (`finished`: when each of them was done,
+    on a monotonic clock), or '' until three are done, or without a total."""
+    done = len(finished)
+    if done < 3 or total is None or done >= total:
+        return ""
+    recent = finished[-PACE_OVER:]
+    left = round((recent[-1] - recent[0]) / (len(recent) - 1) * (total - done))
+    minutes, seconds = divmod(left, 60)
+    return f", about {minutes} min {seconds:02d} s left" if minutes else f", about {seconds} s left"
 
 
 class Renderer:
@@ -117,17 +134,19 @@ class Renderer:
             return document
 
         self.start()
+        finished: list[float] = []  # when each document was done
         if self._pool is None:
-            for done, document in enumerate(order, 1):
-                say(f"rendering {document.target.name} ({done}/{count or '?'})")
+            for document in order:
+                pace = remaining(finished, count)
+                say(f"rendering PDFs: {document.target.name} ({len(finished) + 1}/{count or '?'}{pace})")
                 pages[document.target] = render_document(ready(document), lang, assets)
+                finished.append(time.monotonic())
             return pages
         pool = self._pool  # `abort` may drop it from under this loop: the futures then fail, and so does this
-        say(f"rendering {shown} documents, {self.jobs} at a time")
+        say(f"rendering PDFs: {shown} documents, {self.jobs} at a time")
         # A few documents queued per worker, no more: the contexts still to render are not all held at once.
         pending: dict[Future[int], Document] = {}
         stream = iter(order)
-        done = 0
         while True:
             for document in stream:
                 pending[pool.submit(render_document, ready(document), lang, assets)] = document
@@ -135,11 +154,12 @@ class Renderer:
                     break
             if not pending:
                 return pages
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
+            ready_now, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in ready_now:
                 pages[pending.pop(future).target] = future.result()
-                done += 1
-            say(f"rendering {shown} documents, {self.jobs} at a time: {done} done")
+                finished.append(time.monotonic())
+            pace = remaining(finished, count)
+            say(f"rendering PDFs: {len(finished)}/{count or '?'} done, {self.jobs} at a time{pace}")
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""

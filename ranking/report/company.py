@@ -29,7 +29,7 @@ from ranking.report.rows import (
 
 @dataclass(frozen=True)
 class CompanyExecutive:
-    """One executive of the company, both scopes, with the trend and the best posts of the month."""
+    """One executive of the company, both scopes, with the trend of the year."""
 
     executive_id: str = described("executive id")
     name: str = described("the executive's name")
@@ -47,8 +47,17 @@ class CompanyExecutive:
     linkedin: float = described("the part of the year-to-date score made on LinkedIn")
     x: float = described("the part made on X")
     trend: tuple[float, ...] = described("the score of each month since January")
-    best: tuple[PostLine, ...] = described("the best posts of the month (`report.best_posts` at most)")
     no_data: bool = described("no export holds any post of theirs")
+
+
+@dataclass(frozen=True)
+class TeamPost:
+    """One of the team's best posts of the month, with its author."""
+
+    executive_id: str = described("its author's executive id")
+    name: str = described("its author's name")
+    role: str = described("its author's role")
+    post: PostLine = described("the post")
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,11 @@ class CompanyContext(Header):
     peers: ByScope[PeerChart] = described("the peers chart of each scope")
     trend: tuple[float, ...] = described("the team score of each month since January")
     executives: tuple[CompanyExecutive, ...] = described("the company's executives, in year-to-date order")
+    posts: tuple[TeamPost, ...] = described(
+        "the team's best posts of the month, most influential first: `report.team_posts` at most, and at most "
+        "`report.best_posts` of one executive"
+    )
+    quiet: tuple[str, ...] = described("the names of the executives without an own post of the month")
     executive_trend_max: float = described("the highest monthly score of any of them (the charts' common scale)")
     issues: Quality = described("data quality, restricted to the company's executives and the files of their posts")
     methodology: Methodology = described("the settings used")
@@ -122,15 +136,23 @@ class CompanyContext(Header):
     beyond: CompanyBeyond = described("the team and each executive against the sector on the measures beyond volume")
 
 
-def _posts(best: pl.DataFrame) -> dict[str, tuple[PostLine, ...]]:
-    out: dict[str, list[PostLine]] = {}
-    for r in best.iter_rows(named=True):
+def team_posts(best: pl.DataFrame, roster: pl.DataFrame, n: int) -> dict[str, tuple[TeamPost, ...]]:
+    """The `n` best posts of each company's team among `best` (each executive's best posts of the month), most
+    influential first; ties go to the most recent post, then the post id, as `best_posts` breaks them."""
+    ranked = (
+        best.join(roster.select("executive_id", "company", "name", "role"), on="executive_id", how="inner")
+        .sort(["company", "influence", "posted_at", "post_id"], descending=[False, True, True, False])
+        .group_by("company", maintain_order=True)
+        .head(n)
+    )
+    out: dict[str, list[TeamPost]] = {}
+    for r in ranked.iter_rows(named=True):
         shown, href = link(r["url"])
         line = PostLine(
             r["platform"], r["kind"], r["day"], excerpt(r["text"]), shown, href,
             r["reactions"], r["comments"], r["shares"], r["engagements"], r["influence"],
         )  # fmt: skip
-        out.setdefault(r["executive_id"], []).append(line)
+        out.setdefault(r["company"], []).append(TeamPost(r["executive_id"], r["name"], r["role"] or "", line))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -177,16 +199,9 @@ def _peer_charts(scope: Scope, frame: pl.DataFrame, leaders: int, neighbours: in
 
 
 def report_sizes(data: ReportData) -> dict[str, int]:
-    """A rough size of each company's report (2 per executive, 1 per best post quoted), from the run's tables: the
-    longest documents are rendered first, before their contexts are built."""
-    quoted = data.best.group_by("executive_id").agg(pl.len().alias("quoted"))
-    sized = (
-        data.executives["ytd"]
-        .select("executive_id", "company")
-        .join(quoted, on="executive_id", how="left")
-        .group_by("company")
-        .agg((2 + pl.col("quoted").fill_null(0)).sum().alias("size"))
-    )
+    """A rough size of each company's report (its executives: each is a row of several tables), from the run's
+    tables: the longest documents are rendered first, before their contexts are built."""
+    sized = data.executives["ytd"].group_by("company").agg(pl.len().alias("size"))
     return dict(sized.iter_rows())
 
 
@@ -202,13 +217,13 @@ def iter_company_contexts(
         members.setdefault(r["company"], []).append(r)
     trends = _all_series(data.executive_months, "executive_id", data.roster.select("executive_id", "name"))
     team_trends = _all_series(data.team_months, "company", data.companies.select("company", "name"))
-    best = _posts(data.best)
+    best = team_posts(data.best, data.roster, data.settings.report.team_posts)
     issues = quality_by_company(data, {c: [r["executive_id"] for r in rs] for c, rs in members.items()})
     content = content_index(data.content, data.roster)
     report = data.settings.report
     charts = {s: _peer_charts(s, data.teams[s], report.peer_leaders, report.peer_neighbours) for s in data.teams}
     teams = {s: {r["company"]: r for r in data.teams[s].iter_rows(named=True)} for s in data.teams}
-    computed = {"trend", "best", "no_data"}
+    computed = {"trend", "no_data"}
     copied = [f.name for f in fields(CompanyExecutive) if f.name not in computed]
     standing_fields = [f.name for f in fields(Standing) if f.name not in ("scope", "of")]
     frames = beyond_frames(
@@ -226,7 +241,6 @@ def iter_company_contexts(
             CompanyExecutive(
                 **{n: r[n] for n in copied},
                 trend=trends.get(r["executive_id"], ()),
-                best=best.get(r["executive_id"], ()),
                 no_data=r["executive_id"] in data.without_data,
             )
             for r in rows
@@ -240,6 +254,8 @@ def iter_company_contexts(
             peers=ByScope(ytd=charts["ytd"](company), month=charts["month"](company)),
             trend=team_trends.get(company, ()),
             executives=executives,
+            posts=best.get(company, ()),
+            quiet=tuple(e.name for e in executives if not e.month_posts),
             executive_trend_max=max((max(e.trend, default=0) for e in executives), default=0),
             issues=issues[company],
             methodology=settings_used,

@@ -141,7 +141,8 @@ class Methodology:
     timezone: str = described("the time zone months are cut in")
     collective_threshold: float = described("collectivity from which a team is called collective")
     top_executives: int = described("executives listed in the leaderboard")
-    best_posts: int = described("best posts quoted per executive in a company report")
+    best_posts: int = described("at most this many of one executive among the team's best posts of a company report")
+    team_posts: int = described("the team's best posts of the month quoted in a company report")
     min_posts: int = described("own posts with a count a median influence needs ([measures] min_posts)")
 
 
@@ -150,7 +151,7 @@ def methodology(settings: Any) -> Methodology:
     w, r = settings.scoring, settings.report
     return Methodology(
         w.reactions, w.comments, w.shares, w.engagements, w.timezone, r.collective_threshold, r.top_executives,
-        r.best_posts, settings.measures.min_posts,
+        r.best_posts, r.team_posts, settings.measures.min_posts,
     )  # fmt: skip
 
 

@@ -1,0 +1,48 @@
+"""A signal stops a run in the middle of a long polars query (ranking.interrupt.abandonable): Python runs its signal
+handlers only between bytecodes of the main thread, and a query over millions of posts stays in Rust for seconds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ranking.interrupt import Interrupted, abandonable, interruptible
+
+
+def _blocked_read(tmp_path: Path, seconds: float) -> Callable[[], pl.DataFrame]:
+    """A polars read that waits inside Rust for `seconds`: the file is a FIFO whose writer comes late (the read
+    system call is retried on the signal's EINTR without going back to Python, as a long query's wait is)."""
+    fifo = tmp_path / "late.csv"
+    os.mkfifo(fifo)
+
+    def write_late() -> None:
+        time.sleep(seconds)
+        fifo.write_text("a\n1\n2\n3\n")
+
+    threading.Thread(target=write_late, daemon=True).start()
+    return lambda: pl.read_csv(fifo)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_the_wait_for_a_long_query_at_once(tmp_path: Path, signum: int) -> None:
+    read = _blocked_read(tmp_path, 3.0)
+    started = time.monotonic()
+    with pytest.raises(Interrupted) as stopped, interruptible():
+        threading.Timer(0.2, os.kill, (os.getpid(), signum)).start()
+        abandonable(read)
+    assert stopped.value.signum == signum
+    assert time.monotonic() - started < 1.5  # not the 3 s the read takes (it does, called directly)
+
+
+def test_the_query_result_and_its_errors_come_back_to_the_caller(tmp_path: Path) -> None:
+    (tmp_path / "ready.csv").write_text("a\n1\n2\n3\n")
+    assert abandonable(lambda: pl.read_csv(tmp_path / "ready.csv")).get_column("a").to_list() == [1, 2, 3]
+    with pytest.raises(pl.exceptions.ColumnNotFoundError):
+        abandonable(lambda: pl.LazyFrame({"a": [1]}).select("missing").collect())
