@@ -17,7 +17,7 @@ from ranking.errors import InputError
 from ranking.load.workspace import load_workspace
 from ranking.outputs.tables import local_time
 from ranking.period import SCOPES, Period
-from ranking.pipeline import compute
+from ranking.pipeline import compute, explained_posts
 from ranking.score.measures import post_measures
 from ranking.settings import Scoring
 
@@ -50,7 +50,7 @@ def explain(root: Path, period: Period, executive_id: str) -> Explanation:
     names = ws.companies.select("company", pl.col("name").alias("company_name"))
     executive = person.join(names, on="company", how="left").row(0, named=True)
     data = compute(ws, period)
-    own = {scope: frame.filter(pl.col("executive_id") == executive_id) for scope, frame in data.posts.items()}
+    own = explained_posts(ws, period, executive_id)  # the run holds no texts nor reasons: classified again, whole
     # the kind is part of the key: one's own post and one's repost of it share their post_id
     month = own["month"].select("platform", "post_id", "kind")
     posts = (

@@ -2,7 +2,9 @@
 `explain` and the tests, then `write` (tables, workbook, PDFs, manifest into one folder that appears whole).
 
 The windows of time are applied here, once: the year-to-date posts are read from the merged exports and
-classified once, the month's are a filter of those, and every later stage receives the posts of its window."""
+classified once, the month's are a filter of those, and every later stage receives the posts of its window. The
+run holds them without their texts (ranking.content.classify.classify_held): the documents read back the texts of
+the few posts they quote."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ranking.content.classify import classify
+from ranking.content.classify import classify, classify_held
 from ranking.content.tone import with_tone_shares
 from ranking.deliver.ledger import KEPT_ACROSS_RUNS
 from ranking.errors import UsageError
@@ -47,7 +49,7 @@ class RunData:
     workspace: Workspace
     period: Period
     scores: dict[Scope, ScopeScores]  # the contract's rankings of each scope
-    posts: dict[Scope, pl.DataFrame]  # the classified posts of each scope's window (ranking.content.classify)
+    posts: dict[Scope, pl.DataFrame]  # the classified posts of each scope's window, without texts (classify_held)
     executives: pl.DataFrame  # executives.csv: the contract's columns, then the tone shares
     companies: pl.DataFrame  # companies.csv: the same for the teams
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures), in both tables too
@@ -56,11 +58,21 @@ class RunData:
 
 
 def windowed_posts(ws: Workspace, period: Period) -> dict[Scope, pl.DataFrame]:
-    """The classified posts of each scope: the year to date read once from the merged exports, the month a filter
-    of it (its window lies inside the year's)."""
+    """The classified posts of each scope, without their texts (ranking.content.classify.HELD): the year to date
+    read once from the merged exports, chunk by chunk, the month a filter of it (its window lies inside the
+    year's)."""
     timezone = ws.settings.scoring.timezone
-    ytd = ws.scan.filter(window(period, "ytd", timezone).contains()).collect()
-    classified = classify(ytd, ws.companies, ws.roster, ws.settings)
+    ytd = ws.scan.filter(window(period, "ytd", timezone).contains())
+    classified = classify_held(ytd, ws.companies, ws.roster, ws.settings)
+    return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
+
+
+def explained_posts(ws: Workspace, period: Period, executive_id: str) -> dict[Scope, pl.DataFrame]:
+    """One executive's posts of each scope's window, classified whole (texts and the tone's reasons included), for
+    `ranking explain`: the same rows and verdicts as `windowed_posts` gives the run."""
+    timezone = ws.settings.scoring.timezone
+    own = ws.scan.filter(window(period, "ytd", timezone).contains() & (pl.col("executive_id") == executive_id))
+    classified = classify(own, ws.companies, ws.roster, ws.settings)
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
 
@@ -105,9 +117,13 @@ def write_tables(data: RunData, folder: Path, lang: str) -> None:
     write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period, data.measured)
 
 
-def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None) -> RunResult:
+def write(
+    data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None = None, release_posts: bool = False
+) -> RunResult:
     """Write every output of `data` into `out/YYYY-MM/`, which appears whole or not at all (the delivery ledger
-    of an earlier run of the month is kept)."""
+    of an earlier run of the month is kept). With `release_posts` (the caller has no use for them afterwards),
+    `data.posts` is emptied once the tables are written: the company reports need the report data only, and the
+    year's posts are the largest frames the process holds while they render."""
     say = step or (lambda _message: None)
     ws, period = data.workspace, data.period
     logo = data.report.logo
@@ -129,6 +145,8 @@ def write(data: RunData, out: Path, lang: str, pdfs: Renderer, step: Step | None
             yield leaderboard_document(board, folder / "leaderboard.pdf")
             say("writing tables")
             abandonable(lambda: write_tables(data, folder, lang))  # posts.csv: one long streaming query
+            if release_posts:
+                data.posts.clear()
             sizes = report_sizes(data.report)
             largest = sorted(ranked, key=lambda c: -sizes.get(c, 0))
             yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
@@ -165,4 +183,4 @@ def run(
         ws = abandonable(lambda: load_workspace(root, progress=lambda name: log.debug("reading %s", name)))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
         data = abandonable(lambda: compute(ws, period, say, check_month))
-        return write(data, out, lang or ws.settings.report.lang, pdfs, say)
+        return write(data, out, lang or ws.settings.report.lang, pdfs, say, release_posts=True)

@@ -1,4 +1,7 @@
-"""Reading the posts once: each post with its company, influence, tone, topics and the watched terms it names."""
+"""Reading the posts once: each post with its company, influence, tone, topics and the watched terms it names.
+
+The run holds the classified posts of the year to date without their texts (`classify_held`, chunk by chunk): the
+few whose text a document quotes (best posts, flagged posts) have it read back by `with_texts`."""
 
 from __future__ import annotations
 
@@ -7,11 +10,28 @@ import polars as pl
 from ranking.content.matching import ROW, fold_expr
 from ranking.content.tone import tone_of
 from ranking.content.topics import hits
+from ranking.load.merge import compact
 from ranking.score.ranks import influence
 from ranking.settings import Settings
 
 #: Columns `classify` adds to the posts.
 CLASSIFIED = ("company", "influence", "tone", "tone_match", "tone_reason", "topics", "compliance")
+#: The columns of the classified posts a run holds (`classify_held`): what its tables, scores and reports aggregate;
+#: neither the texts, links and mentions of the posts nor the tone's reasons (`ranking explain` classifies the
+#: posts of its one executive again, whole).
+HELD = (
+    "platform", "post_id", "executive_id", "posted_at", "kind", "reactions", "comments", "shares", "engagements",
+    "impressions", "company", "influence", "tone", "topics", "compliance",
+)  # fmt: skip
+#: Columns of HELD with a few values, held as categories (4 bytes a post instead of 16 as strings); `topics` too,
+#: a list of them.
+CATEGORICAL = ("platform", "kind", "tone")
+#: What tells a merged post from every other (ranking.load.merge keys a repost by its reposter too).
+POST_KEY = ("platform", "post_id", "executive_id", "kind")
+#: The columns of a post `with_texts` reads back.
+TEXTS = ("text", "url")
+#: Posts classified at a time by `classify_held`: the texts of one chunk are in memory at once, never all of them.
+CHUNK_ROWS = 200_000
 
 
 def classify(
@@ -30,7 +50,11 @@ def classify(
     `posts` has the canonical columns (ranking.schema.POSTS); `companies` and `roster` are the workspace's.
     Rows keep their order. The pipeline classifies the posts of the year to date once (ranking.pipeline).
     """
-    lazy = posts.lazy()
+    return _classified(posts.lazy(), companies, roster, settings).collect()
+
+
+def _classified(lazy: pl.LazyFrame, companies: pl.DataFrame, roster: pl.DataFrame, settings: Settings) -> pl.LazyFrame:
+    """`classify` as a query."""
     lazy = lazy.drop([c for c in CLASSIFIED if c in lazy.collect_schema().names()])
     base = (
         lazy.join(roster.lazy().select("executive_id", "company"), on="executive_id", how="left", maintain_order="left")
@@ -48,5 +72,48 @@ def classify(
             hits(folded, watchlist).alias("compliance"),
         )
         .drop(ROW)
-        .collect()
     )
+
+
+def classify_held(
+    posts: pl.LazyFrame,
+    companies: pl.DataFrame,
+    roster: pl.DataFrame,
+    settings: Settings,
+    chunk_rows: int = CHUNK_ROWS,
+) -> pl.DataFrame:
+    """`classify` of the posts of a query, in the columns of HELD only, in the query's order.
+
+    The query is read by the streaming engine `chunk_rows` posts at a time, each chunk classified and its texts let
+    go before the next: the posts' texts are never all in memory (the tone's reasons are not even computed)."""
+
+    def held(chunk: pl.LazyFrame) -> pl.DataFrame:
+        query = _classified(chunk, companies, roster, settings).select(HELD)
+        categories = [pl.col(CATEGORICAL).cast(pl.Categorical), pl.col("topics").cast(pl.List(pl.Categorical))]
+        return query.with_columns(categories).collect()
+
+    parts = [compact(held(chunk.lazy())) for chunk in posts.collect_batches(chunk_size=chunk_rows)]
+    if not parts:
+        return held(pl.LazyFrame(schema=posts.collect_schema()))
+    return pl.concat(parts, rechunk=False)
+
+
+def with_texts(rows: pl.DataFrame, posts: pl.LazyFrame) -> pl.DataFrame:
+    """`rows` (posts as the run holds them, without their texts) with TEXTS appended, read back from `posts` (the
+    merged posts, a query over the files) for those rows only, by their POST_KEY."""
+    keys = rows.select(POST_KEY).unique().cast(pl.String)  # categories (HELD) matched as the files' strings
+    # A filter the file readers apply themselves (on the posts' dates and ids, before any text is decoded), then
+    # the exact key: the texts read are those of the rows asked for, whatever the size of the files.
+    first, last = rows.get_column("posted_at").min(), rows.get_column("posted_at").max()
+    candidates = posts.filter(
+        pl.col("posted_at").is_between(first, last)
+        & pl.col("post_id").is_in(keys.get_column("post_id").unique().implode())
+    )
+    found = (
+        candidates.select(*POST_KEY, *TEXTS)
+        .join(keys.lazy(), on=list(POST_KEY), how="semi")
+        .collect(engine="streaming")
+    )
+    # Picked from every chunk of the files, the texts would keep each chunk's buffers alive: copied out of them.
+    found = compact(found).cast({c: rows.schema[c] for c in POST_KEY})
+    return rows.drop(TEXTS, strict=False).join(found, on=list(POST_KEY), how="left", maintain_order="left")

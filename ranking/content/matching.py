@@ -133,8 +133,8 @@ def matches(refs: pl.LazyFrame, companies: pl.DataFrame, tone: Tone) -> pl.LazyF
     return pl.concat([by_handle, by_domain])
 
 
-def grouped(frame: pl.DataFrame, by: str | None) -> tuple[pl.DataFrame, str]:
-    """`frame` and the column to group it by: `by`, or one group of every row when `by` is None."""
+def grouped(frame: pl.DataFrame | pl.LazyFrame, by: str | None) -> tuple[pl.LazyFrame, str]:
+    """`frame` as a query, and the column to group it by: `by`, or one group of every row when `by` is None."""
     if by is None:
-        return frame.with_columns(pl.lit("all").alias("__all")), "__all"
-    return frame, by
+        return frame.lazy().with_columns(pl.lit("all").alias("__all")), "__all"
+    return frame.lazy(), by

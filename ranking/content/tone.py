@@ -86,7 +86,8 @@ def tone_mix(classified: pl.DataFrame, by: str | None = "executive_id") -> pl.Da
             for t in TONES
         ],
     )
-    return mix.sort(key).drop("__all", strict=False)
+    # Streamed: over the year's posts, a query in memory would copy the columns it reads, for every post.
+    return mix.sort(key).drop("__all", strict=False).collect(engine="streaming")
 
 
 def with_tone_shares(scores_table: pl.DataFrame, posts: Mapping[Scope, pl.DataFrame], by: str) -> pl.DataFrame:

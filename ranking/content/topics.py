@@ -30,12 +30,15 @@ def top_topics(classified: pl.DataFrame, by: str | None = "company", limit: int 
     `share` (of the group's posts, reposts excluded: they carry no text), `influence` (of those posts).
     At most `limit` topics per group (None: all); groups and topics without posts have no row.
     """
-    frame, key = grouped(classified.filter(pl.col("kind") != "repost"), by)
+    # Streamed: exploded in memory, the topics of the year's posts would be copied whole, once per topic named.
+    read = classified.lazy().select(*([by] if by else []), "kind", "topics", "influence")
+    frame, key = grouped(read.filter(pl.col("kind") != "repost"), by)
     totals = frame.group_by(key).agg(pl.len().alias("__total"))
     counted = (
         frame.select(key, "topics", "influence")
         .explode("topics")
         .filter(pl.col("topics").is_not_null())
+        .with_columns(pl.col("topics").cast(pl.String))  # held as categories (ranking.content.classify.HELD)
         .group_by(key, "topics")
         .agg(pl.len().cast(pl.Int64).alias("posts"), pl.col("influence").sum().alias("influence"))
         .join(totals, on=key)
@@ -47,6 +50,8 @@ def top_topics(classified: pl.DataFrame, by: str | None = "company", limit: int 
     )
     if limit is not None:
         counted = counted.filter(pl.col("rank") <= limit)
-    return counted.select(key, "rank", pl.col("topics").alias("topic"), "posts", "share", "influence").drop(
-        "__all", strict=False
+    return (
+        counted.select(key, "rank", pl.col("topics").alias("topic"), "posts", "share", "influence")
+        .drop("__all", strict=False)
+        .collect(engine="streaming")
     )

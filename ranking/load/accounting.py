@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ranking.load.base import Export, export_rows
+from ranking.load.base import Export, export_numbered, export_rows
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class Accounting:
     reposts: int
     skipped: dict[str, int] = field(default_factory=dict)
     merged: int = 0
+    #: The executives the file holds posts of (before the merge): the data-quality pages list a file under them.
+    executives: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
         parts = [f"{self.posts} post{'s' if self.posts != 1 else ''}"]
@@ -42,11 +44,25 @@ class Accounting:
 
 
 def account(export: Export, merged: int) -> Accounting:
-    """The accounting of an export read, `merged` of its rows merged with others."""
+    """The accounting of an export read, `merged` of its rows merged with others.
+
+    Its reposts and executives are counted by one query of two columns: a file read lazily stays unread (its
+    texts are never loaded for this), and no later stage needs to read the file again to list them."""
     rows = export_rows(export)
-    reposts = export.posts.filter(pl.col("kind") == "repost").height if rows else 0
+    reposts, executives = 0, frozenset[str]()
+    if rows:
+        found = (
+            export_numbered(export)
+            .select(
+                (pl.col("kind") == "repost").sum().cast(pl.Int64).alias("reposts"),
+                pl.col("executive_id").drop_nulls().unique().implode().alias("executives"),
+            )
+            .collect()
+            .row(0)
+        )
+        reposts, executives = int(found[0]), frozenset(found[1])
     records = export.records if export.records is not None else rows + sum(export.skipped.values())
-    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged)
+    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives)
 
 
 def linked_ids(exports: list[Export]) -> dict[str, str]:

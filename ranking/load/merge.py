@@ -64,7 +64,7 @@ def merge_lazy(numbered: list[pl.LazyFrame], rows: list[int]) -> MergedPosts:
     }
     involved = pl.concat(
         [
-            _compact(numbered[i].filter(pl.col(ROW).is_in(found)).collect(engine="streaming")).with_columns(
+            compact(numbered[i].filter(pl.col(ROW).is_in(found)).collect(engine="streaming")).with_columns(
                 pl.lit(i, pl.UInt32).alias("__export")
             )
             for i, found in involved_rows.items()
@@ -88,8 +88,8 @@ def merge_lazy(numbered: list[pl.LazyFrame], rows: list[int]) -> MergedPosts:
     return MergedPosts(pl.concat([*single, merged.lazy()]), sum(rows) - involved.height + merged.height, shared)
 
 
-def _compact(frame: pl.DataFrame) -> pl.DataFrame:
-    """The same rows in buffers of their own. The texts of a few rows picked from a file are views into the pages
+def compact(frame: pl.DataFrame) -> pl.DataFrame:
+    """The same rows in buffers of their own (for a few rows picked from a large frame, or from a file). The texts of a few rows picked from a file are views into the pages
     read: kept as they are, they would hold every text of every file in memory (about 80 MB per 400,000 posts).
     An Arrow IPC round trip in memory copies just the rows kept."""
     buffer = io.BytesIO()

@@ -47,10 +47,11 @@ class ContentFacts:
     sector_domains: int
 
 
-def content_facts(posts: pl.DataFrame, settings: Settings) -> ContentFacts:
-    """The tone mixes, topics and flagged posts of the year to date, from its classified posts."""
+def content_facts(posts: pl.DataFrame, settings: Settings, texts: pl.LazyFrame | None = None) -> ContentFacts:
+    """The tone mixes, topics and flagged posts of the year to date, from its classified posts; posts held without
+    their texts (ranking.content.classify.HELD) need `texts`, the merged posts, for the flagged ones."""
     timezone = settings.scoring.timezone
-    flagged = compliance_hits(posts).with_columns(
+    flagged = compliance_hits(posts, texts).with_columns(
         pl.col("posted_at").dt.convert_time_zone(timezone).dt.date().alias("day")
     )
     return ContentFacts(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ranking.content.classify import with_texts
 from ranking.errors import InputError
 from ranking.load.workspace import Workspace
 from ranking.period import Period, Scope
@@ -120,13 +121,14 @@ def _executives(
 
 
 def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
+    """The export files as the loading pass counted them (ranking.load.accounting): none is read again."""
     facts = []
-    for e in ws.exports:
-        people = frozenset(e.posts.get_column("executive_id").drop_nulls().unique().to_list())
+    for e, counted in zip(ws.exports, ws.accounting, strict=True):
         # In UTC: a date read from a file name is stored as the end of that day in UTC.
         snapshot = e.snapshot.astimezone(UTC).date()
         shown = relative_name(ws.root, e.shown)  # public documents never show the workspace's own path
-        facts.append(ExportFacts(shown, e.format, snapshot, e.posts.height, people, tuple(e.flags), tuple(e.notes)))
+        posts = counted.posts + counted.reposts
+        facts.append(ExportFacts(shown, e.format, snapshot, posts, counted.executives, tuple(e.flags), tuple(e.notes)))
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 
@@ -139,7 +141,8 @@ def report_data(
 ) -> ReportData:
     """Gather what the leaderboard and the company reports show, once for all documents and languages.
 
-    `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once);
+    `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once,
+    without their texts: those of the best and flagged posts are read back from `ws.scan`);
     `measured` their measures beyond volume (computed here when not given)."""
     weights = ws.settings.scoring
     report = ws.settings.report
@@ -147,7 +150,7 @@ def report_data(
     executive_months = monthly_scores(posts["ytd"], ws.roster, weights, period)
     # Whether an executive has any post at all, whatever its date: read from the merged posts, one column only.
     with_posts = set(ws.scan.select("executive_id").unique().collect().get_column("executive_id").drop_nulls())
-    best = best_posts(posts["month"], weights, report.best_posts).with_columns(
+    best = with_texts(best_posts(posts["month"], weights, report.best_posts), ws.scan).with_columns(
         pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.date().alias("day")
     )
     return ReportData(
@@ -167,6 +170,6 @@ def report_data(
         posts=ws.post_count,
         warnings=tuple(relative_names(ws.root, w) for w in ws.warnings),
         logo=logo_path(ws),
-        content=content_facts(posts["ytd"], ws.settings),
+        content=content_facts(posts["ytd"], ws.settings, ws.scan),
         measured=measured or measures(scores, posts, ws.roster, weights, ws.settings.measures.min_posts),
     )

@@ -54,12 +54,17 @@ def interactions() -> pl.Expr:
     return pl.when(has_split).then(split).otherwise(pl.col("engagements")).cast(pl.Int64)
 
 
-def post_measures(posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
+def post_measures(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
     """The posts with what each adds to the measures: `company` (the roster's), `influence`, `interactions`,
     `measured` (an own post with a count: it enters the medians and rates), `rated` (measured with impressions > 0:
     it enters the engagement rate), `followers` (of its author on its platform, where known) and
     `per_1k_followers` (1,000 × interactions / followers, where both are known)."""
-    people = roster.select(
+    return _post_measures(posts.lazy(), _people(roster), weights).collect()
+
+
+def _people(roster: pl.DataFrame) -> pl.DataFrame:
+    """The roster's columns `post_measures` joins: company (as `__company`) and follower counts."""
+    return roster.select(
         "executive_id",
         pl.col("company").alias("__company"),
         *[
@@ -67,6 +72,10 @@ def post_measures(posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring) -
             for c in _FOLLOWERS.values()
         ],
     )
+
+
+def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame, weights: Scoring) -> pl.LazyFrame:
+    """`post_measures` as a query (`people`: `_people` of the roster)."""
     platform = pl.col("platform")
     followers = (
         pl.when(platform == "linkedin")
@@ -76,9 +85,10 @@ def post_measures(posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring) -
     )
     measured = (pl.col("kind") != "repost") & pl.col("interactions").is_not_null()
     known = pl.col("followers") > 0
+    names = posts.collect_schema().names()
     return (
-        posts.drop([c for c in ("company", "interactions") if c in posts.columns])
-        .join(people, on="executive_id", how="left", maintain_order="left")
+        posts.drop([c for c in ("company", "interactions") if c in names])
+        .join(people.lazy(), on="executive_id", how="left", maintain_order="left")
         .rename({"__company": "company"})
         .with_columns(
             influence(weights).alias("influence"), interactions().alias("interactions"), followers.alias("followers")
@@ -94,18 +104,25 @@ def post_measures(posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring) -
     )
 
 
-def _aggregated(measured: pl.DataFrame, by: str, min_posts: int) -> pl.DataFrame:
-    """Per `by` value: the measures over its measured posts."""
+def _aggregated(measured: pl.LazyFrame, by: str, min_posts: int) -> pl.DataFrame:
+    """Per `by` value: the measures over its measured posts (a streamed query: in memory, it would copy the
+    columns it reads for every post)."""
     rated = pl.col("rated")
     impressions = pl.col("impressions").filter(rated).sum()
-    return measured.group_by(by).agg(
-        pl.len().cast(pl.Int64).alias("measured_posts"),
-        pl.when(pl.len() >= min_posts).then(pl.col("influence").cast(pl.Float64).median()).alias("median_influence"),
-        pl.when(rated.any())
-        .then(pl.col("interactions").filter(rated).sum() / impressions)
-        .cast(pl.Float64)
-        .alias("engagement_rate"),
-        pl.col("per_1k_followers").mean().cast(pl.Float64).alias("interactions_per_1k_followers"),
+    return (
+        measured.group_by(by)
+        .agg(
+            pl.len().cast(pl.Int64).alias("measured_posts"),
+            pl.when(pl.len() >= min_posts)
+            .then(pl.col("influence").cast(pl.Float64).median())
+            .alias("median_influence"),
+            pl.when(rated.any())
+            .then(pl.col("interactions").filter(rated).sum() / impressions)
+            .cast(pl.Float64)
+            .alias("engagement_rate"),
+            pl.col("per_1k_followers").mean().cast(pl.Float64).alias("interactions_per_1k_followers"),
+        )
+        .collect(engine="streaming")
     )
 
 
@@ -132,7 +149,7 @@ class Measured:
 def _scope_measures(
     scope: str, scores: ScopeScores, posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring, min_posts: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    measured = post_measures(posts, roster, weights).filter(pl.col("measured"))
+    measured = _post_measures(posts.lazy(), _people(roster), weights).filter(pl.col("measured"))
     zero = pl.col("measured_posts").fill_null(0)
     executives = (
         scores.executives.select("executive_id", "influence_score")

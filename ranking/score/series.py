@@ -24,6 +24,8 @@ def monthly_scores(
         .with_columns(influence(weights).alias("score"), local_month.alias("month"))
         .group_by("executive_id", "month")
         .agg(pl.col("score").sum())
+        .collect(engine="streaming")  # streamed: in memory, the query would copy its columns for every post
+        .lazy()
     )
     months = pl.LazyFrame({"month": list(range(1, period.month + 1))}, schema={"month": pl.Int64})
     grid = roster.lazy().select("executive_id", "company").join(months, how="cross")
@@ -43,8 +45,11 @@ def team_monthly_scores(executive_months: pl.DataFrame) -> pl.DataFrame:
 def platform_scores(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
     """Each roster executive's influence score by platform over the posts of one window: executive_id, linkedin, x."""
     scored = posts.lazy().with_columns(influence(weights).alias("__i"))
-    split = scored.group_by("executive_id").agg(
-        [pl.col("__i").filter(pl.col("platform") == p).sum().alias(p) for p in PLATFORMS]
+    split = (
+        scored.group_by("executive_id")
+        .agg([pl.col("__i").filter(pl.col("platform") == p).sum().alias(p) for p in PLATFORMS])
+        .collect(engine="streaming")  # streamed, as in monthly_scores
+        .lazy()
     )
     return (
         roster.lazy()
@@ -92,5 +97,5 @@ def missing_counts(ytd_posts: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
         )
         .filter((pl.col("no_counts") > 0) | (pl.col("total_only") > 0))
         .sort("executive_id")
-        .collect()
+        .collect(engine="streaming")
     )

@@ -210,3 +210,23 @@ def test_each_check_reports_its_first_twenty_rows_in_line_order(tmp_path: Path) 
     with pytest.raises(InputError) as found:
         load_file(path, str(path), CTX)
     assert found.value.problems == expected
+
+
+def test_the_loading_pass_lists_each_exports_executives_without_keeping_a_parquet_file_read(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "ws", [person("ana", "acme", ceo=True), person("bob", "beta", ceo=True)])
+    rows = [post("1", "ana", "2021-10-03T10:00:00Z", reactions=10, snapshot="2021-10-10"),
+            post("2", "ana", "2021-10-04T10:00:00Z", kind="repost", snapshot="2021-10-10")]  # fmt: skip
+    write_csv(root / "exports" / "old.csv", POST_FIELDS, rows)
+    frame([{"executive_id": "bob", "platform": "x", "post_id": "9", "kind": "repost",
+            "posted_at": datetime(2021, 9, 4, 10, tzinfo=UTC)},
+           {"executive_id": "ana", "platform": "x", "post_id": "8", "kind": "post",
+            "posted_at": datetime(2021, 9, 5, 10, tzinfo=UTC)}]).write_parquet(root / "exports" / "p_2021-11-01.parquet")  # fmt: skip
+    ws = load_workspace(root)
+    scanned = [e for e in ws.exports if isinstance(e, ScannedExport)]
+    assert len(scanned) == 1 and scanned[0]._posts is None  # counted by a query: the file's texts were not kept
+    for export, counted in zip(ws.exports, ws.accounting, strict=True):
+        again = export.posts  # read the file again, the old way
+        assert counted.executives == frozenset(again.get_column("executive_id").drop_nulls().unique().to_list())
+        assert counted.reposts == again.filter(pl.col("kind") == "repost").height
+        assert counted.posts + counted.reposts == again.height
+    assert sorted(sorted(a.executives) for a in ws.accounting) == [["ana"], ["ana", "bob"]]

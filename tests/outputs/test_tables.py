@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from click.testing import CliRunner
 
 from ranking.cli import cli
 from ranking.errors import InputError
+from ranking.outputs.staging import sink_csv
+from ranking.outputs.tables import posts_query
 from ranking.score.measures import COMPANY_MEASURES, EXECUTIVE_MEASURES
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS
 from ranking.settings import load_settings
@@ -217,3 +220,20 @@ def test_bad_content_settings_are_named(tmp_path: Path, toml: str, message: str)
     with pytest.raises(InputError) as caught:
         load_settings(path)
     assert str(caught.value).startswith(f"{path}: {message}"), str(caught.value)
+
+
+def test_posts_csv_is_the_same_file_however_its_rows_are_gathered(tmp_path: Path, pipeline) -> None:
+    run_data = pipeline(DEMO)
+    ytd, timezone = run_data.posts["ytd"], run_data.workspace.settings.scoring.timezone
+    written = []
+    for rows in (100_000, 97, 1):
+        sink_csv(
+            posts_query(ytd.sample(fraction=1.0, shuffle=True, seed=rows), timezone, rows), tmp_path / f"{rows}.csv"
+        )
+        written.append((tmp_path / f"{rows}.csv").read_bytes())
+    assert written[0] == written[1] == written[2] and written[0].count(b"\n") == ytd.height + 1
+    lines = written[0].decode().splitlines()[1:]
+    shown = [(datetime.fromisoformat(r[4]), r[0], r[2], r[3]) for r in csv.reader(lines)]
+    assert shown == sorted(shown)  # oldest first, then executive, platform and post
+    sink_csv(posts_query(ytd.clear(), timezone), tmp_path / "none.csv")
+    assert (tmp_path / "none.csv").read_text().splitlines() == [written[0].decode().splitlines()[0]]
