@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,28 @@ def write_json(data: Any, target: Path) -> None:
     target.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
 
 
+def remove_tree(folder: Path, attempts: int = 100) -> None:
+    """Remove `folder` and everything in it, even while an abandoned writer (a table's streaming query left
+    running on its thread by an interrupted run: ranking.interrupt.abandonable) still adds files to it.
+
+    The folder is first renamed (`<name>.removing.tmp`, which the next run's `clean_stale` removes if this one
+    dies now): a file the writer then opens by its path fails, having no folder; what it already holds open
+    is unlinked with the rest."""
+    trash = folder.with_name(folder.name.removesuffix(".tmp") + ".removing.tmp")
+    try:
+        folder.rename(trash)
+    except FileNotFoundError:
+        return
+    except OSError:
+        trash = folder  # e.g. a read-only parent: remove it where it is
+    for _ in range(attempts):
+        shutil.rmtree(trash, ignore_errors=True)
+        if not trash.exists():
+            return
+        time.sleep(0.02)
+    shutil.rmtree(trash)  # a folder that still cannot be removed: say why
+
+
 @contextlib.contextmanager
 def staged_directory(
     final: Path, keep: tuple[str, ...] = (), before_removal: Callable[[], None] | None = None
@@ -82,6 +105,6 @@ def staged_directory(
     except BaseException:
         if before_removal is not None:
             before_removal()
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
         remove_empty(created)
         raise

@@ -46,3 +46,32 @@ def test_the_query_result_and_its_errors_come_back_to_the_caller(tmp_path: Path)
     assert abandonable(lambda: pl.read_csv(tmp_path / "ready.csv")).get_column("a").to_list() == [1, 2, 3]
     with pytest.raises(pl.exceptions.ColumnNotFoundError):
         abandonable(lambda: pl.LazyFrame({"a": [1]}).select("missing").collect())
+
+
+def test_the_staging_folder_goes_even_while_an_abandoned_writer_adds_files(tmp_path: Path) -> None:
+    from ranking.outputs.staging import remove_tree
+
+    folder = tmp_path / ".2021-10.x.tmp"
+    (folder / "companies").mkdir(parents=True)
+    for i in range(300):
+        (folder / "companies" / f"{i}.pdf").write_bytes(b"%PDF" * 1000)
+    stop, written = threading.Event(), []
+
+    def writer() -> None:  # what a table's query left running does: one file after another
+        while not stop.is_set():
+            try:
+                (folder / f"table-{len(written)}.csv").write_text("a\n1\n")
+                written.append(1)
+            except OSError:
+                time.sleep(0.001)  # its folder is gone: its files fail
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    while not written:
+        time.sleep(0.001)
+    remove_tree(folder)
+    assert not folder.exists()
+    time.sleep(0.05)
+    stop.set()
+    thread.join()
+    assert not folder.exists()  # nothing recreated it
