@@ -155,6 +155,13 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def _load_note(load: str) -> str:
+    """What the load average at the start says about the wall clocks (above one per core: someone else's work)."""
+    if float(load.split()[0]) > (os.cpu_count() or 1):
+        return "Other work was using the CPU: wall times are noisy, CPU seconds are the steadier measure."
+    return "The machine was otherwise quiet at the start: wall times are meaningful."
+
+
 def section(args: argparse.Namespace, rows: list[tuple[tuple[int, int, int], dict]], started: datetime) -> str:
     lines = [
         f"<!-- {MARKER} -->",
@@ -162,9 +169,8 @@ def section(args: argparse.Namespace, rows: list[tuple[tuple[int, int, int], dic
         "",
         f"Run {started:%Y-%m-%d %H:%M} UTC with `python bench/endtoend.py {' '.join(sys.argv[1:])}`"
         f" (jobs: {args.jobs or 'the default, one per core'}), period {args.period}.",
-        f"Load average (1, 5, 15 min) at the start: {args.load_before}; at the end: {loadavg()}. The machine is"
-        f" shared ({os.cpu_count()} cores): other engineers' tests were using the CPU, so wall times are noisy and"
-        " CPU seconds are the steadier measure.",
+        f"Load average (1, 5, 15 min) at the start: {args.load_before}; at the end: {loadavg()}"
+        f" ({os.cpu_count()} cores). {_load_note(args.load_before)}",
         "",
         "| companies | executives | posts | wall s | CPU s | peak RSS, tree (MiB) | peak RSS, one process (MiB) |"
         " scores s | first document s | first PDF s | reports | pages per report | pages | CPU s per report |"
