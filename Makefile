@@ -29,7 +29,7 @@ demo: system $(STAMP)
 	$(BIN)/ranking run --workspace fixtures/demo --period $(PERIOD) --out output
 
 screenshots: system $(STAMP)
-	$(BIN)/python -m tests.browser docs/screenshots
+	$(BIN)/python -m tests.render.browser docs/screenshots
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/make_demo.py
