@@ -136,15 +136,10 @@ class CompanyContext(Header):
     beyond: CompanyBeyond = described("the team and each executive against the sector on the measures beyond volume")
 
 
-def team_posts(best: pl.DataFrame, roster: pl.DataFrame, n: int) -> dict[str, tuple[TeamPost, ...]]:
-    """The `n` best posts of each company's team among `best` (each executive's best posts of the month), most
-    influential first; ties go to the most recent post, then the post id, as `best_posts` breaks them."""
-    ranked = (
-        best.join(roster.select("executive_id", "company", "name", "role"), on="executive_id", how="inner")
-        .sort(["company", "influence", "posted_at", "post_id"], descending=[False, True, True, False])
-        .group_by("company", maintain_order=True)
-        .head(n)
-    )
+def team_posts(best: pl.DataFrame, roster: pl.DataFrame) -> dict[str, tuple[TeamPost, ...]]:
+    """The quoted posts of each company (`ReportData.best`, chosen and ordered by score.series.team_best_posts),
+    with their authors' names and roles."""
+    ranked = best.join(roster.select("executive_id", "name", "role"), on="executive_id", maintain_order="left")
     out: dict[str, list[TeamPost]] = {}
     for r in ranked.iter_rows(named=True):
         shown, href = link(r["url"])
@@ -217,7 +212,7 @@ def iter_company_contexts(
         members.setdefault(r["company"], []).append(r)
     trends = _all_series(data.executive_months, "executive_id", data.roster.select("executive_id", "name"))
     team_trends = _all_series(data.team_months, "company", data.companies.select("company", "name"))
-    best = team_posts(data.best, data.roster, data.settings.report.team_posts)
+    best = team_posts(data.best, data.roster)
     issues = quality_by_company(data, {c: [r["executive_id"] for r in rs] for c, rs in members.items()})
     content = content_index(data.content, data.roster)
     report = data.settings.report

@@ -18,7 +18,14 @@ from ranking.report.content import ContentFacts, content_facts
 from ranking.report.inventory_summary import relative_name, relative_names
 from ranking.score.measures import Measured, measures
 from ranking.score.ranks import ScopeScores
-from ranking.score.series import best_posts, missing_counts, monthly_scores, platform_scores, team_monthly_scores
+from ranking.score.series import (
+    best_posts,
+    missing_counts,
+    monthly_scores,
+    platform_scores,
+    team_best_posts,
+    team_monthly_scores,
+)
 from ranking.settings import Settings
 
 
@@ -46,7 +53,7 @@ class ReportData:
     ceos: dict[Scope, pl.DataFrame]
     executive_months: pl.DataFrame  # executive_id, company, month, score
     team_months: pl.DataFrame  # company, month, score
-    best: pl.DataFrame  # the best posts of the month of each executive, with their influence
+    best: pl.DataFrame  # the team's best posts of the month (report.team_posts, report.best_posts of one executive)
     missing: pl.DataFrame  # executive_id, no_counts, total_only (year to date)
     without_data: frozenset[str]  # roster executives no export has a post of
     exports: tuple[ExportFacts, ...]
@@ -150,7 +157,9 @@ def report_data(
     executive_months = monthly_scores(posts["ytd"], ws.roster, weights, period)
     # Whether an executive has any post at all, whatever its date: read from the merged posts, one column only.
     with_posts = set(ws.scan.select("executive_id").unique().collect().get_column("executive_id").drop_nulls())
-    best = with_texts(best_posts(posts["month"], weights, report.best_posts), ws.scan).with_columns(
+    # The posts the company reports quote, chosen before their texts are read back: those of these few only.
+    quoted = team_best_posts(best_posts(posts["month"], weights, report.best_posts), report.team_posts)
+    best = with_texts(quoted, ws.scan).with_columns(
         pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.date().alias("day")
     )
     return ReportData(

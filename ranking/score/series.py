@@ -74,6 +74,16 @@ def best_posts(posts: pl.DataFrame | pl.LazyFrame, weights: Scoring, n: int) -> 
     )
 
 
+def team_best_posts(best: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The `n` best posts of each company's team among `best` (`best_posts` of posts with their `company`), in
+    company order, most influential first; ties broken as `best_posts` breaks them."""
+    return (
+        best.sort(["company", "influence", "posted_at", "post_id"], descending=[False, True, True, False])
+        .group_by("company", maintain_order=True)
+        .head(n)
+    )
+
+
 def movers(ranked: pl.DataFrame, n: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The `n` biggest climbers and fallers of a ranked table (by `rank_change`; ties by the new rank)."""
     moved = ranked.filter(pl.col("rank_change").is_not_null())
