@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,6 +18,15 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy of what the package is made of: setuptools builds in the source folder (build/,
+    # *.egg-info), so two test workers building the checkout at once would collide, and a stale build/ of the
+    # checkout could hand the wheel a file the sources no longer have.
+    source = out / "source"
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("ranking", "templates"):
+        shutil.copytree(REPO / folder, source / folder, ignore=ignored)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
     subprocess.run(
         [
             sys.executable,
@@ -28,7 +38,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-build-isolation",
             "-w",
             str(out),
-            str(REPO),
+            str(source),
         ],
         check=True,
         capture_output=True,
