@@ -27,6 +27,11 @@ SOURCE_FIELDS = (
 )  # fmt: skip
 SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+#: The parts of a company report after its first page (rank, movement, the team's trend and its peers, always
+#: printed), in the order they print; `report.sections` lists those a workspace's reports print.
+COMPANY_SECTIONS = (
+    "executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "data_quality", "compliance",
+)  # fmt: skip
 
 
 #: The largest weight: three counts (each below 2^53) times it must fit the 64-bit integer of one post's influence
@@ -69,6 +74,10 @@ class Report:
     # sector's average), so that a report is as long at 1,000 companies as at 20.
     peer_leaders: int = 5
     peer_neighbours: int = 2
+    # The parts each company report prints after its first page (COMPANY_SECTIONS, always in that order): all by
+    # default. Fewer parts make shorter reports, and a run of many companies faster (each part's share of the
+    # rendering time: docs/architecture.md).
+    sections: tuple[str, ...] = COMPANY_SECTIONS
 
 
 @dataclass(frozen=True)
@@ -306,6 +315,10 @@ def _validate(settings: Settings) -> None:
     for name in ("best_posts", "team_posts", "movers", "peer_leaders", "peer_neighbours"):
         if getattr(settings.report, name) < 0:
             raise ValueError(f"report.{name} must not be negative")
+    for i, section in enumerate(settings.report.sections):
+        if section not in COMPANY_SECTIONS:
+            known = ", ".join(COMPANY_SECTIONS)
+            raise ValueError(f"report.sections[{i}]: {section!r} is not a part of the company report (known: {known})")
     if settings.measures.min_posts < 1:
         raise ValueError(f"measures.min_posts must be at least 1, not {settings.measures.min_posts}")
     if settings.report.logo and Path(settings.report.logo).suffix.lower() not in LOGO_SUFFIXES:

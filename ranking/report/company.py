@@ -134,6 +134,10 @@ class CompanyContext(Header):
     methodology: Methodology = described("the settings used")
     content: CompanyContent = described("tone mix against the sector, topics, the team's posts the watchlist flags")
     beyond: CompanyBeyond = described("the team and each executive against the sector on the measures beyond volume")
+    sections: frozenset[str] = described(
+        "the parts printed after the first page (`report.sections`: executives, posts, beyond_volume, tone, "
+        "executive_tones, topics, data_quality, compliance)"
+    )
 
 
 def team_posts(best: pl.DataFrame, roster: pl.DataFrame) -> dict[str, tuple[TeamPost, ...]]:
@@ -226,6 +230,7 @@ def iter_company_contexts(
     )
     shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
     settings_used = methodology(data.settings)
+    sections = frozenset(report.sections)
 
     def standing(scope: Scope, own: dict) -> Standing:
         return Standing(scope=scope, of=data.companies.height, **{n: own[n] for n in standing_fields})
@@ -256,6 +261,7 @@ def iter_company_contexts(
             methodology=settings_used,
             content=company_content(content, company, rows),
             beyond=company_beyond(frames, company, [e.executive_id for e in executives]),
+            sections=sections,
         )
 
 
