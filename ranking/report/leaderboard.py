@@ -89,6 +89,7 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
     )
     teams_up, teams_down = movers(data.teams["month"], report.movers)
     people_up, people_down = movers(data.executives["month"].filter(pl.col("influence_score") > 0), report.movers)
+    shown_teams = {c for scope in data.teams for c in data.teams[scope].head(report.top_teams).get_column("company")}
     return LeaderboardContext(
         **header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None),
         scopes=ByScope(ytd=_tables(data, "ytd"), month=_tables(data, "month")),
@@ -105,7 +106,7 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
             rows(ExecutiveRow, people_up),
             rows(ExecutiveRow, people_down),
         ),
-        quality=quality(data),
+        quality=quality(data, companies=shown_teams),
         content=board_content(data.content, ytd),
         beyond=beyond_volume(data.measured, data.companies, data.settings.measures.min_posts, report.top_teams),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import fields
 
 import polars as pl
@@ -28,7 +28,7 @@ def _issues(data: ReportData) -> pl.DataFrame:
     )
 
 
-def _quality(data: ReportData, issues: list[dict], exports: list[int] | None) -> Quality:
+def _quality(data: ReportData, issues: list[dict], exports: list[int] | None, unlisted: int = 0) -> Quality:
     """The page from the issue rows of its executives (in `_issues` order) and the indexes of its export files
     (None: all, with every warning of the loaders). Plain Python over a few rows: a company's page is built
     without any query."""
@@ -45,15 +45,22 @@ def _quality(data: ReportData, issues: list[dict], exports: list[int] | None) ->
         data.warnings if exports is None else tuple(w for e in lines for w in (f"{e.shown}: {n}" for n in e.notes))
     )
     absent_rows = tuple(Absent(c, tuple(names)) for c, names in absent.items())
-    return Quality(absent_rows, people, lines, warnings, format_counts(read))
+    return Quality(absent_rows, people, lines, warnings, format_counts(read), unlisted)
 
 
-def quality(data: ReportData, people: set[str] | None = None) -> Quality:
+def quality(data: ReportData, people: set[str] | None = None, companies: Collection[str] | None = None) -> Quality:
     """Executives with missing data and the export files, for everyone (the leaderboard) or for a set of
-    executives (a company report: its executives and the files holding their posts)."""
+    executives (a company report: its executives and the files holding their posts).
+
+    With `companies` (the leaderboard's, the teams it shows), only their executives are listed, with every file:
+    the others are counted (`Quality.unlisted`), for a list of every executive of a large sector ran to 40 pages at
+    2,000 executives, and each company report lists its own."""
     frame = _issues(data)
     if people is None:
-        return _quality(data, frame.to_dicts(), None)
+        if companies is None:
+            return _quality(data, frame.to_dicts(), None)
+        shown = frame.filter(pl.col("company").is_in(list(companies)))
+        return _quality(data, shown.to_dicts(), None, frame.height - shown.height)
     holding = [i for i, e in enumerate(data.exports) if e.executives & people]
     return _quality(data, frame.filter(pl.col("executive_id").is_in(list(people))).to_dicts(), holding)
 

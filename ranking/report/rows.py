@@ -226,6 +226,10 @@ class Quality:
     exports: tuple[ExportLine, ...] = described("the export files with flags or notes (every file is in the manifest)")
     warnings: tuple[str, ...] = described("what the loaders noticed")
     formats: tuple[FormatCount, ...] = described("the export files read, counted by format")
+    unlisted: int = described(
+        "executives with missing or partial data left out of these lists: the leaderboard lists those of the teams "
+        "it shows (`report.top_teams` of each scope), and each company report lists its own"
+    )
 
 
 @dataclass(frozen=True)
