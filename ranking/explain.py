@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ranking.content.tone import TONE_COLUMNS, TONES
 from ranking.errors import InputError
+from ranking.interrupt import abandonable, interruptible
 from ranking.load.workspace import load_workspace
 from ranking.outputs.tables import local_time
 from ranking.period import SCOPES, Period
@@ -40,8 +41,14 @@ class Explanation:
 def explain(root: Path, period: Period, executive_id: str) -> Explanation:
     """Load the workspace at `root` and explain `executive_id`'s scores for `period`.
 
-    Raises InputError naming roster.csv when the executive is not in it.
+    Raises InputError naming roster.csv when the executive is not in it, and `Interrupted` at once on Ctrl-C or
+    SIGTERM, even in the middle of a long polars query (as `run` does: ranking.interrupt).
     """
+    with interruptible():
+        return abandonable(lambda: _explain(root, period, executive_id))
+
+
+def _explain(root: Path, period: Period, executive_id: str) -> Explanation:
     ws = load_workspace(root)
     person = ws.roster.filter(pl.col("executive_id") == executive_id)
     if person.height == 0:

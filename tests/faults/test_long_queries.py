@@ -77,3 +77,17 @@ def test_the_staging_folder_goes_even_while_an_abandoned_writer_adds_files(tmp_p
     stop.set()
     thread.join()
     assert not folder.exists()  # nothing recreated it
+
+
+def test_explain_stops_at_once_in_the_middle_of_a_long_query(tmp_path: Path, monkeypatch) -> None:
+    from ranking import explain
+    from ranking.period import Period
+
+    read = _blocked_read(tmp_path, 3.0)
+    monkeypatch.setattr(explain, "load_workspace", lambda _root: read())
+    started = time.monotonic()
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(Interrupted):
+        explain.explain(tmp_path, Period(2021, 10), "anyone")
+    assert time.monotonic() - started < 1.5
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are given back
