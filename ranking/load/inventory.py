@@ -31,16 +31,22 @@ class Found:
         return f"{counts}, {self.first} to {self.last}"
 
 
-def found_by_executive(posts: pl.DataFrame, timezone: str) -> dict[str, Found]:
-    """Posts, reposts and date range of each executive in a posts table (dates in the workspace's time zone)."""
-    if posts.height == 0:
-        return {}
+def found_by_executive(posts: pl.DataFrame | pl.LazyFrame, timezone: str) -> dict[str, Found]:
+    """Posts, reposts and date range of each executive in a posts table or query (dates in the workspace's time
+    zone). A query is aggregated as it streams, on the three columns it needs: the workspace's merged posts are
+    never held, texts and all, to count them."""
     local = pl.col("posted_at").dt.convert_time_zone(timezone).dt.date()
-    stats = posts.group_by("executive_id").agg(
-        (pl.col("kind") != "repost").sum().alias("posts"),
-        (pl.col("kind") == "repost").sum().alias("reposts"),
-        local.min().alias("first"),
-        local.max().alias("last"),
+    stats = (
+        posts.lazy()
+        .select("executive_id", "kind", "posted_at")
+        .group_by("executive_id")
+        .agg(
+            (pl.col("kind") != "repost").sum().alias("posts"),
+            (pl.col("kind") == "repost").sum().alias("reposts"),
+            local.min().alias("first"),
+            local.max().alias("last"),
+        )
+        .collect(engine="streaming")
     )
     return {row[0]: Found(*row[1:]) for row in stats.iter_rows() if row[0] is not None}
 
@@ -61,7 +67,7 @@ def inventory(ws: Workspace) -> list[str]:
     """Lines for `validate`: each executive's files, read as what, with dates and counts; then the shared files."""
     tz = ws.settings.scoring.timezone
     names = dict(ws.roster.select("executive_id", "name").iter_rows())
-    total = found_by_executive(ws.posts, tz)
+    total = found_by_executive(ws.scan, tz)
     per_file: dict[str, list[str]] = defaultdict(list)
     on_top: list[str] = []
     accounts = {a.file: a for a in ws.accounting}

@@ -230,3 +230,27 @@ def test_the_loading_pass_lists_each_exports_executives_without_keeping_a_parque
         assert counted.reposts == again.filter(pl.col("kind") == "repost").height
         assert counted.posts + counted.reposts == again.height
     assert sorted(sorted(a.executives) for a in ws.accounting) == [["ana"], ["ana", "bob"]]
+
+
+def test_validate_counts_the_merged_posts_without_holding_them(tmp_path: Path, monkeypatch) -> None:
+    from ranking.load import inventory as inventory_module
+    from ranking.load.workspace import Workspace
+
+    people = [person("ann", "acme"), person("bob", "acme")]
+    posts = [post("1", "ann", "2021-03-01T23:30:00Z"), post("2", "ann", "2021-10-02T08:00:00Z")]
+    posts += [post("3", "bob", "2021-05-05T10:00:00Z", kind="repost")]
+    ws = check_workspace(workspace(tmp_path / "ws", people, posts)).workspace
+    held = inventory_module.found_by_executive(ws.posts, "Europe/Paris")
+    del ws.__dict__["posts"]  # the cached frame: from here, asking for it fails
+
+    def whole(_self: Workspace) -> pl.DataFrame:
+        raise AssertionError("validate collected every post")
+
+    monkeypatch.setattr(Workspace, "posts", property(whole))
+    streamed = inventory_module.found_by_executive(ws.scan, "Europe/Paris")
+    assert streamed == held
+    # Paris time: 23:30 UTC on 1 March is 2 March there
+    assert str(streamed["ann"]) == "2 posts, 2021-03-02 to 2021-10-02"
+    assert (streamed["bob"].posts, streamed["bob"].reposts) == (0, 1)
+    lines = inventory_module.inventory(ws)
+    assert any(line.startswith("  ann (") and "2 posts, 2021-03-02 to 2021-10-02" in line for line in lines)
