@@ -254,3 +254,23 @@ def test_validate_counts_the_merged_posts_without_holding_them(tmp_path: Path, m
     assert (streamed["bob"].posts, streamed["bob"].reposts) == (0, 1)
     lines = inventory_module.inventory(ws)
     assert any(line.startswith("  ann (") and "2 posts, 2021-03-02 to 2021-10-02" in line for line in lines)
+
+
+def test_validate_counts_a_parquet_export_without_reading_it_whole(tmp_path: Path) -> None:
+    from ranking.load.inventory import inventory
+
+    root = workspace(tmp_path / "ws", [person("ann", "acme")], [post("1", "ann", "2021-03-01T10:00:00Z")])
+    at = datetime(2021, 10, 5, 9, tzinfo=UTC)
+    pl.DataFrame(
+        {"executive_id": ["ann", "ann"], "platform": ["x", "x"], "post_id": ["p1", "p2"], "posted_at": [at, at],
+         "kind": ["post", "repost"], "reactions": [3, None], "text": ["a long text", ""]},
+        schema_overrides={"posted_at": schema.UTC_INSTANT},
+    ).write_parquet(root / "exports" / "feed_2021-10-31.parquet")  # fmt: skip
+    ws = check_workspace(root).workspace
+    (scanned,) = [e for e in ws.exports if isinstance(e, ScannedExport)]
+    lines = inventory(ws)
+    assert scanned._posts is None  # counted by a query over the file: its posts (and texts) never held
+    assert (
+        "  exports/feed_2021-10-31.parquet: canonical parquet, 1 post, 1 repost, 2021-10-05 to 2021-10-05, 1 executives"
+        in lines
+    )
