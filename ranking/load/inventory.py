@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ranking.load.base import Export, ScannedExport
+from ranking.load.base import export_numbered
 from ranking.load.workspace import Workspace
 
 
@@ -52,12 +52,6 @@ def found_by_executive(posts: pl.DataFrame | pl.LazyFrame, timezone: str) -> dic
     return {row[0]: Found(*row[1:]) for row in stats.iter_rows() if row[0] is not None}
 
 
-def _posts_of(export: Export) -> pl.DataFrame | pl.LazyFrame:
-    """An export's posts to count: the query over the file for a lazily read one (its `posts` would collect and keep
-    the whole file, texts and all: twelve of them held 16 GiB at 50M posts)."""
-    return export.scan() if isinstance(export, ScannedExport) else export.posts
-
-
 def _relative(ws: Workspace, shown: str) -> str:
     path = Path(shown)
     return str(path.relative_to(ws.root)) if path.is_relative_to(ws.root) else shown
@@ -80,7 +74,8 @@ def inventory(ws: Workspace) -> list[str]:
     accounts = {a.file: a for a in ws.accounting}
     for export in ws.exports:
         where = _relative(ws, export.shown)
-        found = found_by_executive(_posts_of(export), tz)
+        # as a query: a lazily read export's `posts` would collect and keep the whole file, texts and all
+        found = found_by_executive(export_numbered(export), tz)
         counted = accounts.get(export.shown)
         if export.executive_id is not None:
             executive = export.executive_id
