@@ -76,7 +76,7 @@ class Report:
     peer_neighbours: int = 2
     # The parts each company report prints after its first page (COMPANY_SECTIONS, always in that order): all by
     # default. Fewer parts make shorter reports, and a run of many companies faster (each part's share of the
-    # rendering time: docs/architecture.md).
+    # rendering time: bench/results/latest.md).
     sections: tuple[str, ...] = COMPANY_SECTIONS
 
 
