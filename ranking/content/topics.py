@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import polars as pl
 
 from ranking.content.matching import grouped
-from ranking.patterns import contains_any
-from ranking.text import keyword_pattern
+from ranking.text.keywords import keyword_pattern
+from ranking.text.patterns import contains_any
 
 
 def hits(folded: pl.Expr, names: Mapping[str, tuple[str, ...]]) -> pl.Expr:

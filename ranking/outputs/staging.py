@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from ranking.outputs.publish import OutputError, clean_stale, made_parents, publish, remove_empty
-from ranking.textsafe import CONTROLS_PATTERN
+from ranking.text.safe import CONTROLS_PATTERN
 
 #: A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -17,7 +17,7 @@ from ranking.period import SCOPE_ORDER, Period, Scope
 from ranking.report.i18n import Translator
 from ranking.score.measures import COMPANY_MEASURES, EXECUTIVE_MEASURES, Measured
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, ScopeScores
-from ranking.textsafe import without_controls
+from ranking.text.safe import without_controls
 
 #: Number formats by column (others: text, or whole numbers with thousands separators).
 FORMATS = {

@@ -10,7 +10,7 @@ import jinja2
 
 from ranking.report.i18n import Translator
 from ranking.resources import templates_dir
-from ranking.textsafe import isolate
+from ranking.text.safe import isolate
 
 
 @cache

@@ -19,7 +19,7 @@ from ranking.content.topics import top_topics
 from ranking.content.watchlist import compliance_hits
 from ranking.report.rows import described, link
 from ranking.settings import Settings
-from ranking.text import fold, keyword_pattern
+from ranking.text.keywords import fold, keyword_pattern
 
 #: The window the content pages describe: the year to date, the headline ranking (and posts.csv's window).
 CONTENT_SCOPE = "ytd"

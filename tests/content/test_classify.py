@@ -16,8 +16,8 @@ from ranking.content.tone import TONES, tone_mix
 from ranking.content.topics import top_topics
 from ranking.content.watchlist import compliance_hits
 from ranking.settings import Compliance, Settings, Tone
-from ranking.taxonomy import DEFAULT_TOPICS
-from ranking.text import fold, keyword_pattern
+from ranking.settings.taxonomy import DEFAULT_TOPICS
+from ranking.text.keywords import fold, keyword_pattern
 
 COMPANIES = pl.DataFrame(
     {

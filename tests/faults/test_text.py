@@ -20,7 +20,7 @@ from ranking.period import Period
 from ranking.pipeline import compute
 from ranking.render.environment import render
 from ranking.report.leaderboard import leaderboard_context
-from ranking.textsafe import BIDI_CONTROLS, FSI, PDI, isolate, without_controls
+from ranking.text.safe import BIDI_CONTROLS, FSI, PDI, isolate, without_controls
 from tests.faults.common import invoke, run_args, small_workspace
 from tests.workspaces import POST_FIELDS, ROSTER_FIELDS, person, post, write_csv
 

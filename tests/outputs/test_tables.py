@@ -17,7 +17,7 @@ from ranking.outputs.tables import posts_query
 from ranking.score.measures import COMPANY_MEASURES, EXECUTIVE_MEASURES
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS
 from ranking.settings import load_settings
-from ranking.taxonomy import DEFAULT_TOPICS
+from ranking.settings.taxonomy import DEFAULT_TOPICS
 from tests.conftest import DEMO
 from tests.workspaces import person, workspace, write_csv
 

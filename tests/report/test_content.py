@@ -20,7 +20,7 @@ from ranking.report.company import company_contexts
 from ranking.report.content import FlaggedPost, excerpt_around, hit_spans
 from ranking.report.i18n import Translator
 from ranking.report.leaderboard import leaderboard_context
-from ranking.text import fold, keyword_pattern
+from ranking.text.keywords import fold, keyword_pattern
 from tests.conftest import DEMO, computed
 from tests.workspaces import person, post, runs_in_fresh_processes, workspace, write_csv
 

@@ -1,148 +1,24 @@
-"""Command line: parses options, calls the library, turns domain errors into one `Error:` line."""
+"""The commands: each parses its options, calls the library and maps its errors (ranking.cli.terminal)."""
 
 from __future__ import annotations
 
 import logging
-import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from ranking.errors import InputError, RankingError, UsageError
-from ranking.interrupt import Interrupted
+from ranking.cli.options import CONTEXT, chosen_period, out_option, period_option, workspace_option
+from ranking.cli.terminal import domain_errors, progress
 from ranking.period import Period
 from ranking.settings import LANGS
-from ranking.textsafe import for_terminal
+from ranking.text.safe import for_terminal
 
 if TYPE_CHECKING:
     from ranking.deliver.send import SendResult
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-workspace_option = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="The workspace folder (ranking.toml, roster.csv, companies.csv, exports/).",
-)
-
-
-def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
-    if value is None:
-        return None
-    try:
-        return Period.parse(value)
-    except UsageError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-period_option = click.option(
-    "--period",
-    "-p",
-    default=None,
-    callback=_period,
-    metavar="YYYY-MM",
-    help="The month, e.g. 2021-10 (default: the last complete month in the workspace's time zone, RANKING_TODAY "
-    "standing for today when set).",
-)
-
-
-def chosen_period(workspace: Path, period: Period | None, quiet: bool) -> tuple[Period, bool]:
-    """The period given, or the last complete month, said on stderr (unless `quiet`); and whether it was chosen."""
-    if period is not None:
-        return period, False
-    from ranking.score.monthly import default_period
-
-    with domain_errors():
-        chosen, timezone = default_period(workspace)
-    if not quiet:
-        click.echo(f"Period: {chosen} (the last complete month in {timezone}; --period to choose another)", err=True)
-    return chosen, True
-
-
-def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`--out`: the folder holding the runs' YYYY-MM/ folders (written by `run`, read by `send`)."""
-    return click.option(
-        "--out",
-        "-o",
-        type=click.Path(path_type=Path, file_okay=False),
-        default=Path("output"),
-        show_default=True,
-        help=help,
-    )
-
-
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    """Turn the library's errors into click's: bad input exits 1, misuse exits 2."""
-    try:
-        yield
-    except Interrupted as exc:
-        click.echo(f"Error: interrupted by {exc}: stopped, nothing of this run was published", err=True)
-        sys.exit(exc.exit_code)
-    except InputError as exc:
-        raise click.ClickException(str(exc)) from None
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    except RankingError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:  # a file system's refusal not caught nearer: still one line, naming the file
-        raise click.ClickException(os_error(exc)) from None
-    except RecursionError:
-        raise click.ClickException("input nested too deeply to be read") from None
-
-
-def os_error(exc: OSError) -> str:
-    """`<file>: <reason>` for an OSError, as the one line the CLI prints."""
-    reason = exc.strerror or str(exc) or type(exc).__name__
-    return f"{exc.filename}: {reason}" if exc.filename else reason
-
-
-#: Seconds between two progress lines of the same stage when stderr is a file or a pipe (a cron job's log).
-LOG_EVERY = 10.0
-
-
-@contextmanager
-def progress(quiet: bool, first: str) -> Iterator[Callable[[str], None]]:
-    """A function showing the run's current stage on stderr: a spinner on a terminal; on a file or a pipe, one
-    line per stage, and within a stage (the PDFs: `12/201 done, about 3 min 05 s left`) one every LOG_EVERY
-    seconds; nothing at all with --quiet. Texts are shown as text, never as rich markup."""
-    console = Console(stderr=True)
-    if quiet or console.is_terminal:
-        bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet,
-            transient=True,
-        )
-        with bar:
-            task = bar.add_task(escape(first), total=None)
-            yield lambda text: bar.update(task, description=escape(text))
-        return
-    started = time.monotonic()
-    last: list[tuple[str, float]] = [("", -LOG_EVERY)]  # the stage of the last line printed, and when
-
-    def line(text: str) -> None:
-        stage, now = text.split(":", 1)[0], time.monotonic()
-        if stage == last[0][0] and now - last[0][1] < LOG_EVERY:
-            return
-        last[0] = (stage, now)
-        click.echo(f"[{now - started:6.1f} s] {for_terminal(text)}", err=True)
-
-    line(first)
-    yield line
 
 
 @click.group(context_settings=CONTEXT)
@@ -277,7 +153,7 @@ def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
     """
     import json
 
-    from ranking.collect import apify_inputs, plain_lines, roster_targets
+    from ranking.collect.targets import apify_inputs, plain_lines, roster_targets
 
     period, _chosen = chosen_period(workspace, period, False)
     with domain_errors():

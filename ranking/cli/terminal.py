@@ -1,0 +1,80 @@
+"""What the commands print on the terminal: domain errors as one `Error:` line, and the run's progress on stderr."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ranking.errors import InputError, RankingError, UsageError
+from ranking.interrupt import Interrupted
+from ranking.text.safe import for_terminal
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the library's errors into click's: bad input exits 1, misuse exits 2."""
+    try:
+        yield
+    except Interrupted as exc:
+        click.echo(f"Error: interrupted by {exc}: stopped, nothing of this run was published", err=True)
+        sys.exit(exc.exit_code)
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except RankingError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a file system's refusal not caught nearer: still one line, naming the file
+        raise click.ClickException(os_error(exc)) from None
+    except RecursionError:
+        raise click.ClickException("input nested too deeply to be read") from None
+
+
+def os_error(exc: OSError) -> str:
+    """`<file>: <reason>` for an OSError, as the one line the CLI prints."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+#: Seconds between two progress lines of the same stage when stderr is a file or a pipe (a cron job's log).
+LOG_EVERY = 10.0
+
+
+@contextmanager
+def progress(quiet: bool, first: str) -> Iterator[Callable[[str], None]]:
+    """A function showing the run's current stage on stderr: a spinner on a terminal; on a file or a pipe, one
+    line per stage, and within a stage (the PDFs: `12/201 done, about 3 min 05 s left`) one every LOG_EVERY
+    seconds; nothing at all with --quiet. Texts are shown as text, never as rich markup."""
+    console = Console(stderr=True)
+    if quiet or console.is_terminal:
+        bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+            transient=True,
+        )
+        with bar:
+            task = bar.add_task(escape(first), total=None)
+            yield lambda text: bar.update(task, description=escape(text))
+        return
+    started = time.monotonic()
+    last: list[tuple[str, float]] = [("", -LOG_EVERY)]  # the stage of the last line printed, and when
+
+    def line(text: str) -> None:
+        stage, now = text.split(":", 1)[0], time.monotonic()
+        if stage == last[0][0] and now - last[0][1] < LOG_EVERY:
+            return
+        last[0] = (stage, now)
+        click.echo(f"[{now - started:6.1f} s] {for_terminal(text)}", err=True)
+
+    line(first)
+    yield line

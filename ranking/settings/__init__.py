@@ -1,0 +1,47 @@
+"""A workspace's settings: `ranking.toml` read into frozen dataclasses (`model`), every key typed and every rule
+checked (`read`, `checks`); the default topics (`taxonomy`). The names below are the package's public API."""
+
+from ranking.settings.model import (
+    COMPANY_SECTIONS,
+    LANGS,
+    LOGO_SUFFIXES,
+    MAX_WEIGHT,
+    SMTP_SECURITY,
+    SOURCE_FIELDS,
+    SOURCE_KINDS,
+    Compliance,
+    Inputs,
+    Measures,
+    Report,
+    Scoring,
+    Settings,
+    Smtp,
+    Source,
+    Tone,
+    Topics,
+    check_smtp,
+)
+from ranking.settings.read import build, load_settings
+
+__all__ = [
+    "COMPANY_SECTIONS",
+    "LANGS",
+    "LOGO_SUFFIXES",
+    "MAX_WEIGHT",
+    "SMTP_SECURITY",
+    "SOURCE_FIELDS",
+    "SOURCE_KINDS",
+    "Compliance",
+    "Inputs",
+    "Measures",
+    "Report",
+    "Scoring",
+    "Settings",
+    "Smtp",
+    "Source",
+    "Tone",
+    "Topics",
+    "build",
+    "check_smtp",
+    "load_settings",
+]

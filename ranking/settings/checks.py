@@ -1,0 +1,113 @@
+"""The rules a workspace's settings must follow beyond their types, checked when `ranking.toml` is read, so that
+`validate` rejects what `run` and `send` would."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ranking.settings.model import (
+    COMPANY_SECTIONS,
+    LANGS,
+    LOGO_SUFFIXES,
+    MAX_WEIGHT,
+    SOURCE_FIELDS,
+    SOURCE_KINDS,
+    Settings,
+    Source,
+    check_smtp,
+)
+from ranking.text.keywords import keyword_pattern, keyword_problem, normalise_domain
+from ranking.text.patterns import check_patterns
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise ValueError, naming the setting, on the first rule `settings` breaks."""
+    try:
+        ZoneInfo(settings.scoring.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"scoring.timezone: unknown time zone {settings.scoring.timezone!r}") from None
+    if settings.report.lang not in LANGS:
+        raise ValueError(f"report.lang must be one of {', '.join(LANGS)}, not {settings.report.lang!r}")
+    for name in ("reactions", "comments", "shares", "engagements"):
+        weight = getattr(settings.scoring, name)
+        if weight < 0:
+            raise ValueError(f"scoring.{name} must not be negative")
+        if not math.isfinite(weight) or weight > MAX_WEIGHT:  # nan too: a sum with it is no ranking
+            raise ValueError(f"scoring.{name} must be a number from 0 to {MAX_WEIGHT:,}, not {weight!r}")
+    for name in ("top_executives", "top_teams", "top_ceos"):
+        if getattr(settings.report, name) < 1:
+            raise ValueError(f"report.{name} must be at least 1")
+    if not 0 < settings.report.collective_threshold <= 1:
+        raise ValueError("report.collective_threshold must be above 0 and at most 1")
+    for name in ("best_posts", "team_posts", "movers", "peer_leaders", "peer_neighbours"):
+        if getattr(settings.report, name) < 0:
+            raise ValueError(f"report.{name} must not be negative")
+    for i, section in enumerate(settings.report.sections):
+        if section not in COMPANY_SECTIONS:
+            known = ", ".join(COMPANY_SECTIONS)
+            raise ValueError(f"report.sections[{i}]: {section!r} is not a part of the company report (known: {known})")
+    if settings.measures.min_posts < 1:
+        raise ValueError(f"measures.min_posts must be at least 1, not {settings.measures.min_posts}")
+    if settings.report.logo and Path(settings.report.logo).suffix.lower() not in LOGO_SUFFIXES:
+        raise ValueError(f"report.logo must be a {', '.join(LOGO_SUFFIXES)} file, not {settings.report.logo!r}")
+    for number, source in enumerate(settings.sources):
+        _validate_source(f"sources[{number}]", source)
+    _validate_content(settings)
+
+
+def _validate_content(settings: Settings) -> None:
+    """Keywords and names must be matchable: not blank, `*` only at the end of a word, domains with a dot."""
+    for topic, keywords in settings.topics.items():
+        if not topic.strip():
+            raise ValueError("topics: a topic name must not be empty")
+        if not keywords:
+            raise ValueError(f"topics.{topic} must list at least one keyword")
+        for i, keyword in enumerate(keywords):
+            if reason := keyword_problem(keyword):
+                raise ValueError(f"topics.{topic}[{i}]: {reason}")
+        if reason := check_patterns([keyword_pattern(k) for k in keywords]):
+            raise ValueError(f"topics.{topic}: {reason}")
+    for i, term in enumerate(settings.compliance.watchlist):
+        if reason := keyword_problem(term):
+            raise ValueError(f"compliance.watchlist[{i}]: {reason}")
+    for i, handle in enumerate(settings.tone.sector_handles):
+        if not handle.strip().lstrip("@").strip():
+            raise ValueError(f"tone.sector_handles[{i}] must not be empty")
+    for i, domain in enumerate(settings.tone.sector_domains):
+        if "." not in normalise_domain(domain).strip("."):
+            raise ValueError(f"tone.sector_domains[{i}]: {domain!r} is not a web domain (e.g. leem.org)")
+    check_smtp(settings.smtp)
+
+
+def _validate_source(name: str, source: Source) -> None:
+    if not source.pattern.strip():
+        raise ValueError(f"{name}.pattern must name the files it maps, e.g. 'scraper_*.csv'")
+    if not source.columns:
+        raise ValueError(f'{name}.columns must map at least one column, e.g. {{ likeCount = "reactions" }}')
+    for column, target in source.columns.items():
+        if not isinstance(target, str) or target not in SOURCE_FIELDS:
+            raise ValueError(f"{name}.columns.{column}: {target!r} is not a field (known: {', '.join(SOURCE_FIELDS)})")
+    targets = list(source.columns.values())
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        raise ValueError(f"{name}.columns: two columns map onto '{twice[0]}'")
+    if source.platform not in ("", "linkedin", "x"):
+        raise ValueError(f"{name}.platform must be linkedin or x, not {source.platform!r}")
+    if source.timezone:
+        try:
+            ZoneInfo(source.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name}.timezone: unknown time zone {source.timezone!r}") from None
+    if source.repost_pattern:
+        if not source.repost_field:
+            raise ValueError(f"{name}.repost_pattern needs the repost_field it is matched on")
+        try:
+            re.compile(source.repost_pattern)
+        except re.error as exc:
+            raise ValueError(f"{name}.repost_pattern is not a regular expression: {exc}") from None
+    for value, kind in source.kinds.items():
+        if kind not in SOURCE_KINDS:
+            raise ValueError(f"{name}.kinds.{value}: {kind!r} must be one of {', '.join(SOURCE_KINDS)}")
