@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test lint bench bench-stages fixtures system clean help screenshots
+.PHONY: demo test fuzz lint bench bench-stages fixtures system clean help screenshots
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
 	@echo "make test   set everything up, lint and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
+	@echo "make fuzz   the hypothesis properties with new random examples (make test draws the same ones every run)"
 	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py)"
 	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
 	@echo "make screenshots  leaderboard.html of the demo at phone and desktop widths (docs/screenshots/)"
@@ -42,6 +43,11 @@ lint: $(STAMP)
 
 test: system $(STAMP) lint
 	$(BIN)/pytest -n auto -q
+
+# The properties with fresh random examples, many more of them (make test's are derandomized: CI never fails by
+# chance); a failure found is kept in .hypothesis/ and replayed first next time.
+fuzz: system $(STAMP)
+	$(BIN)/pytest -n auto -q --hypothesis-profile=fuzz $$(grep -rl "^from hypothesis import" tests --include="test_*.py")
 
 BENCH_STAMP := $(VENV)/.bench-stamp
 

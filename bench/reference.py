@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking.period import SCOPES, Period, previous_window, window
-from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, score, table
+from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, score, table, with_influence
 from ranking.settings import Scoring
 
 SCORING_COLUMNS = ["executive_id", "posted_at", "kind", "reactions", "comments", "shares", "engagements"]
@@ -38,7 +38,7 @@ def windows(period: Period, timezone: str) -> list[tuple[str, str, datetime, dat
 
 def ours(path: Path, roster: pl.DataFrame, companies: pl.DataFrame, weights: Scoring, period: Period) -> Tables:
     """`ranking.scoring.score` on the same file, as the three tables."""
-    scores = score(pl.scan_parquet(path), roster, companies, weights, period)
+    scores = score(with_influence(pl.scan_parquet(path), weights), roster, companies, weights, period)
     ceos = {name: replace(s, executives=s.ceos) for name, s in scores.items()}  # `table` of the CEO rankings
     return {
         "executives": table(scores, "executives"),

@@ -82,9 +82,10 @@ def _workspace(path: Path) -> Any:
 
 def _scores(ws: Any, period: str) -> Any:
     from ranking.period import Period
+    from ranking.pipeline import scored_posts
     from ranking.score.ranks import score
 
-    return score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, Period.parse(period))
+    return score(scored_posts(ws), ws.roster, ws.companies, ws.settings.scoring, Period.parse(period))
 
 
 def _leaderboard(root: Path, period: str, out: Path) -> Callable[[], dict[str, Any]]:
@@ -148,9 +149,10 @@ def stage_runner(stage: str, args: argparse.Namespace, out: Path) -> Callable[[]
         return lambda: {"executives": _scores(ws, when)["ytd"].executives.height}
     if stage == "tone":
         from ranking.content.classify import classify
+        from ranking.pipeline import scored_posts
 
         ws = _workspace(root)
-        return lambda: {"posts": classify(ws.scan, ws.companies, ws.roster, ws.settings).height}
+        return lambda: {"posts": classify(scored_posts(ws), ws.companies, ws.roster, ws.settings).height}
     if stage == "leaderboard-demo":
         return _leaderboard(DEMO, DEMO_PERIOD, out)
     if stage == "leaderboard":

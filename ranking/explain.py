@@ -19,6 +19,8 @@ from ranking.load.workspace import load_workspace
 from ranking.outputs.tables import local_time
 from ranking.period import SCOPES, Period
 from ranking.pipeline import compute, explained_posts
+from ranking.score import catalogue
+from ranking.score.catalogue import Measure
 from ranking.score.measures import post_measures
 from ranking.settings import Scoring
 
@@ -213,26 +215,37 @@ def _measure_lines(explanation: Explanation, scope: str) -> list[Text]:
     return [Text(f"{scope}: {line}") for line in (median, rate, reach, voice)]
 
 
+def _shown(measure: Measure, value: Any) -> str:
+    """A value as its measure is declared to print (ranking.score.catalogue), `–` without one."""
+    if value is None:
+        return "–"
+    if measure.shown == "count":
+        return str(value)
+    if measure.shown == "percent":
+        return f"{100 * value:.{measure.digits}f}%"
+    return _number(value, measure.digits)
+
+
+def _columns(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """The beyond-volume table's (heading, cell) pairs of one row of executives.csv: each declared measure shown in
+    explain, with its percentile, then the percentiles of the contract's scores (their values are in the scores)."""
+    shown = catalogue.placed("executives", "explain")
+    cells: list[tuple[str, str]] = []
+    for m in (m for m in shown if m.appended):
+        cells.append((m.short, _shown(m, row[m.name])))
+        cells += [("pct", _pct(row[f"percentile_{m.name}"]))] if m.percentile else []
+    return cells + [(f"{m.short} pct", _pct(row[f"percentile_{m.name}"])) for m in shown if not m.appended]
+
+
 def render_measures(explanation: Explanation) -> list[RenderableType]:
     """The measures beyond volume of both scopes (with their percentiles among the roster) and the posts each is
     made of."""
     table = Table(title="Beyond volume", title_justify="left")
-    heads = ["scope", "counted", "median", "pct", "eng. rate", "pct", "per 1k followers", "pct", "score pct"]
-    for head in heads:
+    rows = {scope: _columns(explanation.scores[scope]) for scope in SCOPES}
+    for head in ["scope", *(head for head, _ in rows[SCOPES[0]])]:
         table.add_column(head, justify="left" if head == "scope" else "right")
     for scope in SCOPES:
-        r = explanation.scores[scope]
-        table.add_row(
-            scope,
-            str(r["measured_posts"]),
-            _number(r["median_influence"]),
-            _pct(r["percentile_median_influence"]),
-            _rate(r["engagement_rate"]),
-            _pct(r["percentile_engagement_rate"]),
-            _number(r["interactions_per_1k_followers"], 2),
-            _pct(r["percentile_interactions_per_1k_followers"]),
-            _pct(r["percentile_influence_score"]),
-        )
+        table.add_row(scope, *(cell for _, cell in rows[scope]))
     note = Text(
         "Counted: own posts (not reposts) with at least one count. In: M in the medians; R: in the engagement rate "
         "(impressions known); F: in the rate per 1,000 followers (follower count known). Percentiles among the "

@@ -18,12 +18,11 @@ import polars as pl
 
 from ranking.content.classify import classify, classify_held
 from ranking.content.tone import with_tone_shares
-from ranking.deliver.ledger import KEPT_ACROSS_RUNS
 from ranking.errors import UsageError
 from ranking.interrupt import abandonable, interruptible
 from ranking.load.workspace import InputFile, Workspace, load_workspace
 from ranking.outputs.manifest import manifest
-from ranking.outputs.publish import month_lock
+from ranking.outputs.publish import KEPT_ACROSS_RUNS, month_lock
 from ranking.outputs.staging import sink_csv, staged_directory, write_csv, write_json
 from ranking.outputs.tables import posts_query
 from ranking.outputs.workbook import write_workbook
@@ -35,7 +34,7 @@ from ranking.report.data import ReportData, report_data
 from ranking.report.leaderboard import leaderboard_context
 from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
-from ranking.score.ranks import ScopeScores, score, table
+from ranking.score.ranks import ScopeScores, score, table, with_influence
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +56,18 @@ class RunData:
     warnings: tuple[str, ...] = ()  # the run's own (executives without any post of the month, `check_month`)
 
 
+def scored_posts(ws: Workspace) -> pl.LazyFrame:
+    """The merged posts with their influence (ranking.score.ranks.with_influence): the query every stage of a run
+    reads the posts from, so that a post's influence is computed in one place."""
+    return with_influence(ws.scan, ws.settings.scoring)
+
+
 def windowed_posts(ws: Workspace, period: Period) -> dict[Scope, pl.DataFrame]:
     """The classified posts of each scope, without their texts (ranking.content.classify.HELD): the year to date
     read once from the merged exports, chunk by chunk, the month a filter of it (its window lies inside the
     year's)."""
     timezone = ws.settings.scoring.timezone
-    ytd = ws.scan.filter(window(period, "ytd", timezone).contains())
+    ytd = scored_posts(ws).filter(window(period, "ytd", timezone).contains())
     classified = classify_held(ytd, ws.companies, ws.roster, ws.settings)
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
@@ -71,7 +76,7 @@ def explained_posts(ws: Workspace, period: Period, executive_id: str) -> dict[Sc
     """One executive's posts of each scope's window, classified whole (texts and the tone's reasons included), for
     `ranking explain`: the same rows and verdicts as `windowed_posts` gives the run."""
     timezone = ws.settings.scoring.timezone
-    own = ws.scan.filter(window(period, "ytd", timezone).contains() & (pl.col("executive_id") == executive_id))
+    own = scored_posts(ws).filter(window(period, "ytd", timezone).contains() & (pl.col("executive_id") == executive_id))
     classified = classify(own, ws.companies, ws.roster, ws.settings)
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
@@ -83,7 +88,7 @@ def compute(ws: Workspace, period: Period, step: Step | None = None, check_month
     and each executive without a post of the month a warning of the run and its manifest."""
     say = step or (lambda _message: None)
     say(f"scoring {ws.post_count:,} posts of {ws.roster.height:,} executives")
-    scores = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, period)
+    scores = score(scored_posts(ws), ws.roster, ws.companies, ws.settings.scoring, period)
     notes = month_warnings(ws.root, scores["month"], period) if check_month else []
     say("reading and classifying the posts of the year to date")
     posts = windowed_posts(ws, period)

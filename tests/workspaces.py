@@ -1,13 +1,135 @@
-"""Small hand-made workspaces for tests."""
+"""What the tests share besides their fixtures (tests/conftest.py): the period, the demo and the real export
+samples, the small roster of the properties and the one hypothesis strategy of posts, `computed` (the run's own
+computation on a workspace) and its cache behind the `pipeline` fixture, and small hand-made workspaces."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import polars as pl
+from hypothesis import strategies as st
+
+from ranking import schema
+from ranking.load.workspace import load_workspace
+from ranking.period import Period
+from ranking.pipeline import RunData, compute
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_FORMATS = REPO.parent / "shared" / "formats"
+DEMO = REPO / "fixtures" / "demo"
+
+#: The month the tests rank, as the demo does.
+PERIOD = Period(2021, 10)
+
+#: A small roster for the properties: three companies (and a fourth without anyone), five executives.
+PEOPLE = ["a", "b", "c", "d", "e"]
+ROSTER = pl.DataFrame(
+    {
+        "executive_id": PEOPLE,
+        "name": ["Ann", "Bob", "Cid", "Dee", "Eve"],
+        "company": ["x", "x", "y", "y", "z"],
+        "role": [""] * 5,
+        "is_ceo": [True, False, True, False, True],
+    }
+)
+COMPANIES = pl.DataFrame({"company": ["x", "y", "z", "w"], "name": ["X", "Y", "Z", "W"]})
+
+
+def post_rows(
+    people: list[str] = PEOPLE,
+    start: datetime = datetime(2021, 1, 1, tzinfo=UTC),
+    hours: int = 330 * 24,
+    max_count: int = 500,
+    max_size: int = 40,
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Lists of canonical posts by `people`, posted hourly from `start` over `hours`, with any counts (or none),
+    numbered 0, 1, …: the one strategy of posts every property draws from."""
+    count = st.one_of(st.none(), st.integers(0, max_count))
+    row = st.fixed_dictionaries(
+        {
+            "executive_id": st.sampled_from(people),
+            "platform": st.sampled_from(["linkedin", "x"]),
+            "kind": st.sampled_from(["post", "reply", "quote", "repost"]),
+            "posted_at": st.integers(0, hours).map(lambda h: start + timedelta(hours=h)),
+            "reactions": count,
+            "comments": count,
+            "shares": count,
+            "engagements": count,
+        }
+    )
+    return st.lists(row, max_size=max_size).map(lambda rows: [{**r, "post_id": str(i)} for i, r in enumerate(rows)])
+
+
+def posts_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Drawn posts as the canonical posts table."""
+    if not rows:
+        return schema.empty_posts()
+    return schema.conform(pl.DataFrame(rows, schema_overrides={"posted_at": schema.UTC_INSTANT})).collect()
+
+
+def computed(root: Path, period: Period = PERIOD) -> RunData:
+    """Load the workspace at `root` and compute the run of `period`, as `ranking run` does before it writes
+    anything (scores, classified posts of each window, tables, report data): a fresh computation each time, for
+    the few tests that change what it returns. The others share one through the `pipeline` fixture."""
+    return compute(load_workspace(root), period)
+
+
+Fingerprint = tuple[tuple[str, str | None], ...]
+
+
+def fingerprint(root: Path) -> Fingerprint:
+    """Every file under `root` (links followed, each folder once), by relative name, with a digest of its bytes
+    (None when it cannot be read): a workspace whose files changed in any way has another fingerprint, however
+    close in time the change (file times are only as fine as the kernel's clock tick)."""
+    found: list[tuple[str, str | None]] = []
+    seen: set[Path] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        real = Path(folder).resolve()
+        if real in seen:
+            dirs.clear()
+            continue
+        seen.add(real)
+        for name in files:
+            path = Path(folder) / name
+            try:
+                digest: str | None = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            except OSError:
+                digest = None
+            found.append((str(path.relative_to(root)), digest))
+    return tuple(sorted(found))
+
+
+class Pipeline:
+    """`pipeline(root, period=PERIOD)`: `computed(root, period)`, computed once per workspace (its resolved root),
+    period and files: the same RunData while the workspace's files are unchanged; a workspace changed since (a test
+    that edits its tmp_path workspace and computes again) is computed again. The RunData is shared: a test must not
+    change it (nor pass it to `ranking.pipeline.write(..., release_posts=True)`, which empties its `posts`); one
+    that needs to uses `computed`. The last `keep` computations are kept."""
+
+    def __init__(self, keep: int = 32) -> None:
+        self.keep = keep
+        self.computations = 0  # how many computations the cache could not spare
+        self._runs: dict[tuple[Path, Period], tuple[Fingerprint, RunData]] = {}
+
+    def __call__(self, root: Path, period: Period = PERIOD) -> RunData:
+        key = (root.resolve(), period)
+        files = fingerprint(key[0])
+        known = self._runs.pop(key, None)
+        if known is None or known[0] != files:
+            known = (files, computed(root, period))
+            self.computations += 1
+        self._runs[key] = known  # the most recent last
+        while len(self._runs) > self.keep:
+            del self._runs[next(iter(self._runs))]
+        return known[1]
+
 
 ROSTER_FIELDS = ["executive_id", "name", "company", "role", "is_ceo", "linkedin", "x_handle",
                  "linkedin_followers", "x_followers"]  # fmt: skip

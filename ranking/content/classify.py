@@ -11,11 +11,10 @@ from ranking.content.matching import ROW, fold_expr
 from ranking.content.tone import tone_of
 from ranking.content.topics import hits
 from ranking.load.merge import compact
-from ranking.score.ranks import influence
 from ranking.settings import Settings
 
-#: Columns `classify` adds to the posts.
-CLASSIFIED = ("company", "influence", "tone", "tone_match", "tone_reason", "topics", "compliance")
+#: Columns `classify` adds to the posts (which come with their `influence`: ranking.score.ranks.with_influence).
+CLASSIFIED = ("company", "tone", "tone_match", "tone_reason", "topics", "compliance")
 #: The columns of the classified posts a run holds (`classify_held`): what its tables, scores and reports aggregate;
 #: neither the texts, links and mentions of the posts nor the tone's reasons (`ranking explain` classifies the
 #: posts of its one executive again, whole).
@@ -39,7 +38,7 @@ def classify(
 ) -> pl.DataFrame:
     """The posts with what they say about their author's voice, in the columns of CLASSIFIED:
 
-    - `company`: the executive's company (roster); `influence`: the post's influence (scoring settings);
+    - `company`: the executive's company (roster);
     - `tone`: `corporate`, `sector`, `curation` or `personal` (the first rule that applies);
     - `tone_match`: the handle (`@acme`) or URL that decided the tone (null for `personal`);
     - `tone_reason`: the same in words, e.g. `repost of @acme_officiel (own company acme)`,
@@ -47,7 +46,8 @@ def classify(
     - `topics`: the `[topics]` whose keywords the text names (list, settings order, empty when none);
     - `compliance`: the `[compliance] watchlist` terms the text names, as written in the settings.
 
-    `posts` has the canonical columns (ranking.schema.POSTS); `companies` and `roster` are the workspace's.
+    `posts` has the canonical columns (ranking.schema.POSTS) and `influence` (ranking.score.ranks.with_influence,
+    computed once per run); `companies` and `roster` are the workspace's.
     Rows keep their order. The pipeline classifies the posts of the year to date once (ranking.pipeline).
     """
     return _classified(posts.lazy(), companies, roster, settings).collect()
@@ -56,11 +56,9 @@ def classify(
 def _classified(lazy: pl.LazyFrame, companies: pl.DataFrame, roster: pl.DataFrame, settings: Settings) -> pl.LazyFrame:
     """`classify` as a query."""
     lazy = lazy.drop([c for c in CLASSIFIED if c in lazy.collect_schema().names()])
-    base = (
-        lazy.join(roster.lazy().select("executive_id", "company"), on="executive_id", how="left", maintain_order="left")
-        .with_row_index(ROW)
-        .with_columns(influence(settings.scoring).alias("influence"))
-    )
+    base = lazy.join(
+        roster.lazy().select("executive_id", "company"), on="executive_id", how="left", maintain_order="left"
+    ).with_row_index(ROW)
     folded = fold_expr(pl.col("text"))
     watchlist = {term: (term,) for term in settings.compliance.watchlist}
     return (

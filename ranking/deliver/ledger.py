@@ -25,11 +25,6 @@ from ranking.outputs.publish import fsync_dir
 
 log = logging.getLogger(__name__)
 
-#: Files of a run folder that belong to the deliveries, carried over when `ranking run` replaces the folder.
-LEDGER = "deliveries.jsonl"
-OUTBOX = "outbox"
-KEPT_ACROSS_RUNS = (LEDGER, OUTBOX)
-
 STATES = ("sending", "sent", "failed", "unknown")
 
 

@@ -7,7 +7,6 @@ company and people's names stay in the body, where the templates escape them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from email.header import Header
 from email.headerregistry import Address
@@ -15,11 +14,8 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formataddr, formatdate
 
-import polars as pl
-
 from ranking.deliver.ledger import Key
-from ranking.errors import Problem
-from ranking.load.tabular import LINE
+from ranking.load.contacts import Recipient, recipients
 from ranking.period import Period
 from ranking.render.environment import render
 from ranking.report.i18n import Translator
@@ -27,19 +23,9 @@ from ranking.settings import Settings
 
 #: Every part 7-bit (quoted-printable or base64): no reliance on the server's 8BITMIME.
 POLICY = SMTP_POLICY.clone(cte_type="7bit")
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-ADDRESS = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+$")
-#: `address` or `Display Name <address>`, nothing else (no lists, no comments, no groups).
-_ENTRY = re.compile(r'^(?:"?(?P<name>[^"<>]*?)"?\s*<(?P<inner>[^<>\s]+)>|(?P<bare>[^<>\s"]+))$')
 
-
-@dataclass(frozen=True)
-class Recipient:
-    company: str
-    company_name: str
-    address: str
-    name: str | None
+#: Recipients are read and checked where the workspace is (ranking.load.contacts): `validate` applies the same rules.
+__all__ = ["POLICY", "EmailContext", "Recipient", "build_message", "make_message_id", "recipients"]
 
 
 @dataclass(frozen=True)
@@ -55,49 +41,6 @@ class EmailContext:
     recipient_name: str | None
     company_file: str
     leaderboard_file: str
-
-
-def check_header_text(text: str, what: str) -> None:
-    if "\r" in text or "\n" in text:
-        raise ValueError(f"{what} holds a line break")
-
-
-def parse_address(entry: str) -> tuple[str, str | None]:
-    """`jane@x.example` or `Jane Doe <jane@x.example>` -> (address with the domain lower-cased, name or None).
-
-    Raises ValueError with the reason. Only plain ASCII addresses are accepted (no SMTPUTF8 needed).
-    """
-    check_header_text(entry, f"address {entry!r}")
-    parts = _ENTRY.match(entry.strip())
-    address = (parts.group("inner") or parts.group("bare")) if parts else ""
-    if not ADDRESS.match(address) or len(address) > 254:
-        raise ValueError(f"{entry!r} is not an e-mail address")
-    local, domain = address.rsplit("@", 1)
-    name = parts.group("name") if parts else None
-    return f"{local}@{domain.lower()}", (name or "").strip() or None
-
-
-def recipients(companies: pl.DataFrame, shown: str) -> tuple[list[Recipient], list[Problem]]:
-    """One recipient per distinct address of each company's comms_emails, and the problems found."""
-    found: list[Recipient] = []
-    problems: list[Problem] = []
-    for row in companies.iter_rows(named=True):
-        try:
-            check_header_text(row["name"], f"company name {row['name']!r}")
-        except ValueError as exc:
-            problems.append(Problem(shown, str(exc), row[LINE]))
-            continue
-        seen: set[str] = set()
-        for entry in row["comms_emails"]:
-            try:
-                address, name = parse_address(entry)
-            except ValueError as exc:
-                problems.append(Problem(shown, f"comms_emails: {exc}", row[LINE]))
-                continue
-            if address.lower() not in seen:
-                seen.add(address.lower())
-                found.append(Recipient(row["company"], row["name"], address, name))
-    return found, problems
 
 
 def make_message_id(key: Key, sender: str) -> str:

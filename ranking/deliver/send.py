@@ -18,29 +18,27 @@ from pathlib import Path
 
 import polars as pl
 
-from ranking.deliver.ledger import LEDGER, OUTBOX, DeliveryError, Key, Ledger, attachments_digest
+from ranking.deliver.ledger import DeliveryError, Key, Ledger, attachments_digest
 from ranking.deliver.mailer import Mailer, Permanent, Unknown
-from ranking.deliver.message import (
-    POLICY,
-    Recipient,
-    build_message,
-    check_header_text,
-    make_message_id,
-    parse_address,
-    recipients,
-)
+from ranking.deliver.message import POLICY, Recipient, build_message, make_message_id, recipients
 from ranking.errors import InputError, Problem, UsageError
 from ranking.interrupt import interruptible
 from ranking.load.workspace import load_companies
-from ranking.outputs.publish import month_lock
+from ranking.outputs.publish import LEDGER, OUTBOX, month_lock
 from ranking.outputs.staging import staged_directory
 from ranking.period import Period
 from ranking.report.i18n import Translator
-from ranking.settings import Settings, Smtp, load_settings
+from ranking.settings import (
+    Settings,
+    Smtp,
+    check_ca_file,
+    checked_sender,
+    load_settings,
+    smtp_password,
+    smtp_with_environment,
+)
 
 log = logging.getLogger(__name__)
-
-PASSWORD_VARIABLE = "RANKING_SMTP_PASSWORD"
 
 __all__ = ["DeliveryError", "Outcome", "SendResult", "send"]
 
@@ -70,36 +68,19 @@ class SendResult:
 
 
 def smtp_settings(root: Path, settings: Settings, environ: Mapping[str, str]) -> Smtp:
-    """The workspace's [smtp] settings with the environment's overrides, checked."""
-    smtp = settings.smtp
-    if smtp.ca_file and not Path(smtp.ca_file).is_absolute():
-        smtp = replace(smtp, ca_file=str(root / smtp.ca_file))
-    try:
-        smtp = smtp.with_environment(environ)
-    except ValueError as exc:
-        raise DeliveryError(str(exc)) from None
-    if not smtp.sender:
+    """The workspace's [smtp] settings with the environment's overrides, checked by the rules `validate` applies
+    too (ranking.settings.files: InputError); no sender at all is a DeliveryError (`validate` does not need one)."""
+    smtp = smtp_with_environment(root, settings, environ)
+    sender = checked_sender(smtp, environ)
+    if sender is None:
         raise DeliveryError("no sender address: set smtp.sender in ranking.toml or RANKING_SMTP_FROM")
-    try:
-        sender, _ = parse_address(smtp.sender)
-        check_header_text(settings.report.publisher, "report.publisher")
-        check_header_text(settings.report.title, "report.title")
-    except ValueError as exc:
-        raise DeliveryError(f"smtp.sender / RANKING_SMTP_FROM: {exc}") from None
-    if smtp.ca_file and not Path(smtp.ca_file).is_file():
-        raise DeliveryError(f"{smtp.ca_file}: CA file not found (smtp.ca_file / RANKING_SMTP_CA_FILE)")
+    check_ca_file(smtp)
     return replace(smtp, sender=sender)
 
 
 def _password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
-    password = environ.get(PASSWORD_VARIABLE) or None
-    if smtp.user and password is None:
-        raise DeliveryError(f"smtp.user is set: the password must be in {PASSWORD_VARIABLE}")
-    if password is not None and not smtp.user:
-        raise DeliveryError(f"{PASSWORD_VARIABLE} is set but no user (smtp.user or RANKING_SMTP_USER)")
+    password = smtp_password(smtp, environ)
     if smtp.security == "none":
-        if password is not None:
-            raise DeliveryError("refusing to send the SMTP password over an unencrypted connection (security = none)")
         log.warning("SMTP security is 'none': the messages travel unencrypted to %s", smtp.host)
     return password
 
@@ -136,8 +117,9 @@ def send(
 ) -> SendResult:
     """Send the month's reports of the run `out/YYYY-MM/` to every comms director of the workspace at `root`.
 
-    Bad input (companies.csv, a missing PDF) raises InputError before anything is sent; SMTP settings, TLS,
-    authentication and an unreachable server raise DeliveryError or end the run with `aborted` set. The month's
+    Bad input (companies.csv, SMTP settings and variables `validate` refuses too, a missing PDF) raises InputError
+    before anything is sent; no sender, TLS, authentication and an unreachable server raise DeliveryError or end
+    the run with `aborted` set. The month's
     folder is locked for the whole time (ranking.outputs.publish): a `ranking run` cannot replace it meanwhile.
     """
     with interruptible(), month_lock(out / str(period)):
@@ -167,14 +149,16 @@ def _send(
         raise UsageError(f"--only: unknown company '{unknown[0]}' (not in {shown})")
     if only:
         companies = companies.filter(pl.col("company").is_in(list(only)))
+    # The addresses before the SMTP settings and the run's folder: the workspace's own errors come first, as
+    # `validate` lists them.
+    found, problems = recipients(companies, shown)
+    if problems:
+        raise InputError(problems)
     smtp = smtp_settings(root, settings, environ)
     folder = out / str(period)
     if not (folder / "leaderboard.pdf").is_file():
         raise InputError.one(folder / "leaderboard.pdf", "not found: run `ranking run` for this period first")
     lang = lang or _run_lang(folder, settings)
-    found, problems = recipients(companies, shown)
-    if problems:
-        raise InputError(problems)
     files: dict[str, list[tuple[str, bytes]]] = {}
     for company in dict.fromkeys(r.company for r in found):
         files[company], missing = _attachments(folder, company, period, lang)

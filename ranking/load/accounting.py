@@ -1,5 +1,6 @@
 """What became of every record of every export file: posts kept, reposts, records skipped (and why), and those
-merged with the same post read in another file (or twice in one), for `validate` and the manifest.
+merged with the same post read in another file (or twice in one), for `validate` and the manifest; and the
+reasons a reader skips a record (`NOT_POSTS`, `OFF_ROSTER`, ...), shared by every format.
 
 Also the links between the two LinkedIn numbers of one post (its activity, and its share or ugcPost URN), which
 the merge applies to every export: a post is one post wherever any export links its numbers.
@@ -12,6 +13,13 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ranking.load.base import Export, export_numbered, export_rows
+
+#: Why a reader leaves a record out (the words `validate`, the manifest and the data-quality pages show): the
+#: same reason in the same words whichever format skipped it, so that the counts of two files add up.
+NOT_POSTS = "not a post of the profile's (a like, a comment)"
+OFF_ROSTER = "not in the roster"
+NO_AUTHOR = "no author to tell whose post it is"
+ERROR_RECORDS = "error records of the dataset"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking import schema
-from ranking.errors import InputError, Problem
-from ranking.load.values import Check, check_problems, normalise_handle
+from ranking.load.values import normalise_handle
 from ranking.settings import Source
 
 
@@ -88,56 +86,6 @@ def export_date(path: Path) -> datetime:
         except ValueError:
             pass
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
-
-
-def executive_checks(
-    frame: pl.LazyFrame, names: Collection[str], ctx: LoadContext, shown: str, clean: bool = False
-) -> tuple[pl.LazyFrame, list[Check]]:
-    """Fill `executive_id` from the folder, the column itself, or a `handle` column (lazily), with the checks
-    that report unknown ones. `names` are the frame's columns; `clean`: the ids need no stripping."""
-    if ctx.executive_id is not None and "executive_id" not in names and "handle" not in names:
-        return frame.with_columns(pl.lit(ctx.executive_id).alias("executive_id")), []
-    executive = pl.col("executive_id")
-    if "executive_id" in names:
-        known = ctx.roster.get_column("executive_id").implode()
-        if not clean:
-            frame = frame.with_columns(executive.cast(pl.String).str.strip_chars())
-        checks = [
-            Check(
-                executive.is_not_null() & ~executive.is_in(known),
-                pl.format("unknown executive '{}' (not in roster.csv)", executive),
-            ),
-            Check(executive.is_null(), "executive_id is missing"),
-        ]
-    elif "handle" in names:
-        handles = ctx.handles().lazy().rename({"handle": "__handle"})
-        frame = frame.with_columns(normalise_handle(pl.col("handle").cast(pl.String)).alias("__handle")).join(
-            handles, on="__handle", how="left", maintain_order="left"
-        )
-        checks = [
-            Check(
-                executive.is_null() & pl.col("handle").is_not_null(),
-                pl.format("unknown handle '{}' (no roster executive has it)", pl.col("handle")),
-            ),
-            Check(pl.col("handle").is_null(), "handle is missing"),
-        ]
-    else:
-        raise InputError.one(shown, "no executive_id or handle column (or put the file in exports/<executive_id>/)", 1)
-    if ctx.executive_id is not None:
-        checks.append(
-            Check(
-                executive.is_not_null() & (executive != ctx.executive_id),
-                pl.format("post of '{}' in the folder of '{}'", executive, pl.lit(ctx.executive_id)),
-            )
-        )
-    return frame, checks
-
-
-def resolve_executives(frame: pl.DataFrame, ctx: LoadContext, shown: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Fill `executive_id` from the folder, the column itself, or a `handle` column; unknown ones are problems."""
-    lazy, checks = executive_checks(frame.lazy(), frame.columns, ctx, shown)
-    resolved = lazy.collect()
-    return resolved, check_problems(resolved, checks, shown)
 
 
 #: The column of a lazily read export that numbers its rows (from 0), to tell a row from another in the merge.

@@ -211,13 +211,6 @@ def instant_value(
     return parsed, checks
 
 
-def parse_instant(frame: pl.DataFrame, column: str, path: str, timezone: str) -> tuple[pl.Series, list[Problem]]:
-    """Parse a date/time column into UTC instants; a missing or unparsable value is a problem."""
-    value, checks = instant_value(pl.col(column), frame.schema[column], column, timezone)
-    parsed = frame.select(value.alias(column)).get_column(column)
-    return parsed, check_problems(frame, checks, path)
-
-
 # --- identifiers -------------------------------------------------------------------------------------
 
 # A LinkedIn post is named by an activity, share or ugcPost URN (also URL-encoded, once or twice, as Shares.csv

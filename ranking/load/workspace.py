@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,12 +15,13 @@ import polars as pl
 from ranking.errors import InputError, Problem
 from ranking.load.accounting import Accounting, account, linked_ids, relink
 from ranking.load.base import export_numbered, export_rows
+from ranking.load.contacts import recipients
 from ranking.load.formats import Export, Format, LoadContext, detect
 from ranking.load.merge import MergedPosts, merge_lazy
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.load.walk import walk_exports
-from ranking.settings import Settings, load_settings
+from ranking.settings import Settings, load_settings, logo_file, sending_problems
 
 log = logging.getLogger(__name__)
 
@@ -203,14 +205,12 @@ def load_roster(path: Path, companies: pl.DataFrame) -> tuple[pl.DataFrame, list
     return frame, problems
 
 
-def export_files(root: Path, allow_outside: bool = False) -> list[tuple[Path, str | None]]:
-    """Every export file with the executive its folder names (None for the multi-executive files on top)."""
-    return walk_exports(root, allow_outside).files
-
-
 def load_workspace(root: Path, *, progress: Callable[[str], None] | None = None) -> Workspace:
-    """Read and check the whole workspace; any problem raises InputError (carrying every problem found)."""
-    return _read(root, strict=True, progress=progress).workspace
+    """Read and check the whole workspace; any problem raises InputError (carrying every problem found).
+
+    The rules of the delivery's environment (RANKING_SMTP_*) are `send`'s and `validate`'s, not a run's: the
+    machine that runs may not be the one that sends."""
+    return _read(root, strict=True, progress=progress, environ=None).workspace
 
 
 @dataclass(frozen=True)
@@ -221,19 +221,36 @@ class Checked:
     problems: list[Problem]
 
 
-def check_workspace(root: Path, *, progress: Callable[[str], None] | None = None) -> Checked:
+def check_workspace(
+    root: Path, *, progress: Callable[[str], None] | None = None, environ: Mapping[str, str] | None = None
+) -> Checked:
     """Read and check the whole workspace, returning every problem with whatever could be loaded (a problem that
-    stops the reading itself, such as unreadable settings, still raises InputError)."""
-    return _read(root, strict=False, progress=progress)
+    stops the reading itself, such as unreadable settings, still raises InputError): every rule `run` applies, and
+    those `send` applies with `environ` (the process's environment by default), as `send` reads it."""
+    return _read(root, strict=False, progress=progress, environ=os.environ if environ is None else environ)
 
 
-def _read(root: Path, *, strict: bool, progress: Callable[[str], None] | None) -> Checked:
+def _settings_problems(root: Path, settings: Settings, environ: Mapping[str, str] | None) -> list[Problem]:
+    """The rules of the files the settings name (and, with `environ`, of the delivery), as problems."""
+    try:
+        logo_file(root, settings)
+        problems = []
+    except InputError as exc:
+        problems = exc.problems
+    return problems + (sending_problems(root, settings, environ) if environ is not None else [])
+
+
+def _read(
+    root: Path, *, strict: bool, progress: Callable[[str], None] | None, environ: Mapping[str, str] | None
+) -> Checked:
     problems: list[Problem] = []
     if not root.is_dir():
         raise InputError.one(root, "workspace folder not found")
     settings = load_settings(root / "ranking.toml")
+    problems += _settings_problems(root, settings, environ)
     companies, found = load_companies(root / "companies.csv")
     problems += found
+    problems += recipients(companies, str(root / "companies.csv"))[1]
     roster, found = load_roster(root / "roster.csv", companies)
     problems += found
     roster_ids = set(roster.get_column("executive_id").drop_nulls().to_list())

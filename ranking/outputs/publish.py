@@ -144,7 +144,15 @@ def stale_folders(final: Path) -> list[Path]:
     )
 
 
-def clean_stale(final: Path, keep: tuple[str, ...] = ("deliveries.jsonl", "outbox")) -> None:
+#: Files of a run folder that belong to the deliveries (ranking.deliver writes them), carried over when `ranking run`
+#: replaces the folder: declared here, where the folder is published, so that the run and the deliveries, two
+#: siblings, both read them from below.
+LEDGER = "deliveries.jsonl"
+OUTBOX = "outbox"
+KEPT_ACROSS_RUNS = (LEDGER, OUTBOX)
+
+
+def clean_stale(final: Path, keep: tuple[str, ...] = KEPT_ACROSS_RUNS) -> None:
     """Remove what killed runs left beside `final`, first putting back what must not be lost.
 
     A missing `final` with an old folder beside it (a run killed between two renames) gets that folder back.

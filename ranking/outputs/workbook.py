@@ -15,11 +15,13 @@ import xlsxwriter
 from ranking.outputs.staging import FORMULA_START
 from ranking.period import SCOPE_ORDER, Period, Scope
 from ranking.report.i18n import Translator
-from ranking.score.measures import COMPANY_MEASURES, EXECUTIVE_MEASURES, Measured
+from ranking.score import catalogue
+from ranking.score.measures import Measured
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS, ScopeScores
 from ranking.text.safe import without_controls
 
-#: Number formats by column (others: text, or whole numbers with thousands separators).
+#: Number formats of the contract's columns (others: text, or whole numbers with thousands separators); the
+#: measures' are declared with them (ranking.score.catalogue: `formats()`).
 FORMATS = {
     "index": "0.0",
     "effective_contributors": "0.00",
@@ -29,23 +31,16 @@ FORMATS = {
     "rank_change": "+0;-0;0",
     "members": "0",
     "active_members": "0",
-    "share_of_voice": "0.0%",
-    "measured_posts": "0",
-    "median_influence": "#,##0.0",
-    "engagement_rate": "0.000%",
-    "interactions_per_1k_followers": "#,##0.00",
-    **{f"percentile_{m}": "0.0" for m in ("influence_score", "team_score", "share_of_voice")},
-    **{f"percentile_{m}": "0.0" for m in ("median_influence", "engagement_rate", "interactions_per_1k_followers")},
 }
 SHEETS = (("companies", COMPANY_COLUMNS), ("executives", EXECUTIVE_COLUMNS), ("ceos", EXECUTIVE_COLUMNS))
 
 
-#: The measures beyond volume appended to each sheet (ranking.score.measures), and the key they join on.
-MEASURE_COLUMNS = {
-    "companies": ("company", COMPANY_MEASURES),
-    "executives": ("executive_id", EXECUTIVE_MEASURES),
-    "ceos": ("executive_id", EXECUTIVE_MEASURES),  # percentiles among all executives, as in executives.csv
-}
+def measure_columns(which: str) -> tuple[str, tuple[str, ...]]:
+    """The measures beyond volume appended to a sheet (ranking.score.catalogue), and the key they join on; the
+    CEOs' are their percentiles among all executives, as in executives.csv."""
+    if which == "companies":
+        return "company", catalogue.columns("companies")
+    return "executive_id", catalogue.columns("executives")
 
 
 def sheet_frame(
@@ -57,7 +52,7 @@ def sheet_frame(
     frame = pl.concat(frames, how="vertical_relaxed").select(columns)
     if measured is None:
         return frame
-    key, extra = MEASURE_COLUMNS[which]
+    key, extra = measure_columns(which)
     table = measured.companies if which == "companies" else measured.executives
     return frame.join(table.select("scope", key, *extra), on=["scope", key], how="left", maintain_order="left")
 
@@ -90,7 +85,8 @@ def write_workbook(
     )
     text = workbook.add_format({"valign": "top"})
     quoted = workbook.add_format({"valign": "top", "quote_prefix": True})
-    numbers = {name: workbook.add_format({"num_format": fmt, "valign": "top"}) for name, fmt in FORMATS.items()}
+    shown = FORMATS | catalogue.formats()
+    numbers = {name: workbook.add_format({"num_format": fmt, "valign": "top"}) for name, fmt in shown.items()}
     whole = workbook.add_format({"num_format": "#,##0", "valign": "top"})
     for which, contract in SHEETS:
         frame = sheet_frame(scores, which, contract, measured)

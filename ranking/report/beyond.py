@@ -11,10 +11,14 @@ import polars as pl
 
 from ranking.period import Scope
 from ranking.report.rows import described, rows
+from ranking.score import catalogue
+from ranking.score.catalogue import Measure, Table
 from ranking.score.measures import Measured, percentile
 
 #: The drivers of a team's score the company report names: many posts, posts that each do well, a large audience.
 DRIVERS = ("volume", "resonance", "reach")
+#: The definitions of the leaderboard's methodology page after those of the measures (`method.beyond.<key>`).
+METHOD_NOTES = ("percentile", "missing", "why")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class BeyondVolume:
     under_minimum: tuple[MeasureRow, ...] = described("the teams below `min_posts`: shown apart, not at zero")
     rate: tuple[MeasureRow, ...] = described("the teams with an engagement rate, highest first")
     without_rate: tuple[MeasureRow, ...] = described("the teams without impressions: no rate")
+    methods: tuple[str, ...] = described(
+        "the methodology page's definitions (`method.beyond.<key>`): the declared measures', then the notes"
+    )
 
 
 def _measure_rows(frame: pl.DataFrame, column: str, limit: int) -> tuple[MeasureRow, ...]:
@@ -77,6 +84,7 @@ def beyond_volume(measured: Measured, companies: pl.DataFrame, min_posts: int, l
         under_minimum=_measure_rows(teams.filter(~has_median), "median_influence", limit),
         rate=_measure_rows(teams.filter(has_rate), "engagement_rate", limit),
         without_rate=_measure_rows(teams.filter(~has_rate), "engagement_rate", limit),
+        methods=(*catalogue.method_keys(), *METHOD_NOTES),
     )
 
 
@@ -88,6 +96,8 @@ class MeasureStanding:
     value: float | None = described("the value (a fraction for the share of voice and the rate)")
     percentile: float | None = described("its percentile within the group (0 to 100; none without a value)")
     median: float | None = described("the median of the group's values: the sector median")
+    shown: str = described("how its values print: `count`, `number` or `percent` (ranking.score.catalogue)")
+    digits: int = described("the digits they print with")
 
 
 @dataclass(frozen=True)
@@ -99,24 +109,30 @@ class MeasureStandings:
     measures: tuple[MeasureStanding, ...] = described("each measure, in the order of the bars")
 
 
-TEAM_MEASURES = ("team_score", "share_of_voice", "median_influence", "engagement_rate", "interactions_per_1k_followers")
-EXECUTIVE_MEASURES = ("influence_score", "median_influence", "engagement_rate", "interactions_per_1k_followers")
+def bars(table: Table) -> tuple[Measure, ...]:
+    """The measures of the company report's percentile bars: the team's (`companies`) or each executive's."""
+    return catalogue.placed(table, "bars")
 
 
-def medians(frame: pl.DataFrame, measures: tuple[str, ...]) -> dict[str, float | None]:
+def medians(frame: pl.DataFrame, measures: tuple[Measure, ...]) -> dict[str, float | None]:
     """The sector's median of each measure over the rows of `frame` (one group, one scope)."""
-    return frame.select(pl.col(m).cast(pl.Float64).median() for m in measures).row(0, named=True)
+    return frame.select(pl.col(m.name).cast(pl.Float64).median() for m in measures).row(0, named=True)
 
 
 def standings(
-    rows: dict[str, dict[str, Any]], measures: tuple[str, ...], sector: dict[str, float | None], keys: list[str]
+    rows: dict[str, dict[str, Any]], measures: tuple[Measure, ...], sector: dict[str, float | None], keys: list[str]
 ) -> tuple[MeasureStandings, ...]:
     """The standings of the rows (by key) whose key is in `keys`, in that order, against the sector's medians."""
     return tuple(
         MeasureStandings(
             k,
             rows[k]["name"],
-            tuple(MeasureStanding(m, rows[k][m], rows[k][f"percentile_{m}"], sector[m]) for m in measures),
+            tuple(
+                MeasureStanding(
+                    m.name, rows[k][m.name], rows[k][f"percentile_{m.name}"], sector[m.name], m.shown, m.digits
+                )
+                for m in measures
+            ),
         )
         for k in keys
         if k in rows
@@ -165,8 +181,9 @@ class CompanyBeyond:
 
     scope: str = described("`ytd`")
     min_posts: int = described("posts with a count a median needs (`measures.min_posts`)")
-    team: MeasureStandings = described("the team among the teams, on TEAM_MEASURES")
-    executives: tuple[MeasureStandings, ...] = described("each executive among the roster, on EXECUTIVE_MEASURES")
+    team: MeasureStandings = described("the team among the teams, on the measures declared with team bars")
+    executives: tuple[MeasureStandings, ...] = described("each executive among the roster, on theirs")
+    columns: tuple[str, ...] = described("the measures of the executives' table, in order (its headings)")
     driver: str = described("what drives the team's score: `volume`, `resonance` or `reach`")
     volume: float | None = described("the team's percentile of own posts with a count, among the teams")
     resonance: float | None = described("its percentile of median influence")
@@ -185,6 +202,8 @@ class BeyondFrames:
     executive_medians: dict[str, float | None]
     drivers: dict[str, dict[str, float | None]]  # company -> volume, resonance, reach percentiles
     min_posts: int
+    team_bars: tuple[Measure, ...]  # the measures of the bars, as declared when the frames were made
+    executive_bars: tuple[Measure, ...]
 
 
 def beyond_frames(
@@ -197,23 +216,27 @@ def beyond_frames(
     people = measured.executives.filter(pl.col("scope") == "ytd").join(
         executives.select("executive_id", "name", "company", "influence_score"), on="executive_id", how="left"
     )
+    team_bars, executive_bars = bars("companies"), bars("executives")
     return BeyondFrames(
         teams={r["company"]: r for r in team_frame.iter_rows(named=True)},
         executives={r["executive_id"]: r for r in people.iter_rows(named=True)},
-        team_medians=medians(team_frame, TEAM_MEASURES),
-        executive_medians=medians(people, EXECUTIVE_MEASURES),
+        team_medians=medians(team_frame, team_bars),
+        executive_medians=medians(people, executive_bars),
         drivers=drivers(team_frame, roster),
         min_posts=min_posts,
+        team_bars=team_bars,
+        executive_bars=executive_bars,
     )
 
 
 def company_beyond(frames: BeyondFrames, company: str, executive_ids: list[str]) -> CompanyBeyond:
     """One company's page beyond volume, its executives in the order given."""
-    (team,) = standings(frames.teams, TEAM_MEASURES, frames.team_medians, [company])
-    people = standings(frames.executives, EXECUTIVE_MEASURES, frames.executive_medians, executive_ids)
+    (team,) = standings(frames.teams, frames.team_bars, frames.team_medians, [company])
+    people = standings(frames.executives, frames.executive_bars, frames.executive_medians, executive_ids)
+    columns = tuple(m.name for m in frames.executive_bars)
     key, values = driver(frames.drivers.get(company))
     score = frames.teams.get(company, {}).get("team_score")
     return CompanyBeyond(
-        "ytd", frames.min_posts, team, people, key, values["volume"], values["resonance"], values["reach"],
+        "ytd", frames.min_posts, team, people, columns, key, values["volume"], values["resonance"], values["reach"],
         bool(score is not None and score > 0),
     )  # fmt: skip

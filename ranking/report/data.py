@@ -11,22 +11,22 @@ from pathlib import Path
 import polars as pl
 
 from ranking.content.classify import with_texts
-from ranking.errors import InputError
 from ranking.load.workspace import Workspace
 from ranking.period import Period, Scope
 from ranking.report.content import ContentFacts, content_facts
 from ranking.report.inventory_summary import relative_name, relative_names
-from ranking.score.measures import Measured, measures
+from ranking.score.measures import Measured
 from ranking.score.ranks import ScopeScores
 from ranking.score.series import (
     best_posts,
     missing_counts,
     monthly_scores,
+    movers,
     platform_scores,
     team_best_posts,
     team_monthly_scores,
 )
-from ranking.settings import Settings
+from ranking.settings import Settings, logo_file
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,16 @@ class ExportFacts:
     executives: frozenset[str]
     flags: tuple[str, ...]
     notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Moves:
+    """The month's climbers and fallers (`report.movers` of each), ranked tables' rows."""
+
+    teams_up: pl.DataFrame
+    teams_down: pl.DataFrame
+    executives_up: pl.DataFrame  # executives with a score of the month only
+    executives_down: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -64,21 +74,13 @@ class ReportData:
     logo: Path | None
     content: ContentFacts  # tone mixes, topics and flagged posts of the year to date (ranking.report.content)
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures)
+    movers: Moves  # the month's climbers and fallers
 
 
 def logo_path(ws: Workspace) -> Path | None:
-    """The publisher's logo named by the settings: a file inside the workspace, or an InputError."""
-    name = ws.settings.report.logo
-    if not name:
-        return None
-    root = ws.root.resolve()
-    path = (root / name).resolve()
-    settings_file = ws.root / "ranking.toml"
-    if not path.is_relative_to(root):
-        raise InputError.one(settings_file, f"report.logo must be a file of the workspace, not {name!r}")
-    if not path.is_file():
-        raise InputError.one(settings_file, f"report.logo: file not found: {ws.root / name}")
-    return path
+    """The publisher's logo named by the settings: a file inside the workspace, or an InputError (the rule
+    `validate` applies too: ranking.settings.files)."""
+    return logo_file(ws.root, ws.settings)
 
 
 def badge(threshold: float) -> pl.Expr:
@@ -144,29 +146,32 @@ def report_data(
     scores: dict[Scope, ScopeScores],
     posts: Mapping[Scope, pl.DataFrame],
     period: Period,
-    measured: Measured | None = None,
+    measured: Measured,
 ) -> ReportData:
     """Gather what the leaderboard and the company reports show, once for all documents and languages.
 
     `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once,
     without their texts: those of the best and flagged posts are read back from `ws.scan`);
-    `measured` their measures beyond volume (computed here when not given)."""
+    `measured` their measures beyond volume (ranking.pipeline.compute: the one place they are computed)."""
     weights = ws.settings.scoring
     report = ws.settings.report
-    split = {scope: platform_scores(posts[scope], ws.roster, weights) for scope in scores}
-    executive_months = monthly_scores(posts["ytd"], ws.roster, weights, period)
+    split = {scope: platform_scores(posts[scope], ws.roster) for scope in scores}
+    executive_months = monthly_scores(posts["ytd"], ws.roster, weights.timezone, period)
     # Whether an executive has any post at all, whatever its date: read from the merged posts, one column only.
     with_posts = set(ws.scan.select("executive_id").unique().collect().get_column("executive_id").drop_nulls())
     # The posts the company reports quote, chosen before their texts are read back: those of these few only.
-    quoted = team_best_posts(best_posts(posts["month"], weights, report.best_posts), report.team_posts)
+    quoted = team_best_posts(best_posts(posts["month"], report.best_posts), report.team_posts)
     best = with_texts(quoted, ws.scan).with_columns(
         pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.date().alias("day")
     )
+    teams = _teams(scores, ws.roster, report.collective_threshold)
+    executives = _executives({s: v.executives for s, v in scores.items()}, ws.companies, split)
+    month_people = executives["month"].filter(pl.col("influence_score") > 0)
     return ReportData(
         period=period,
         settings=ws.settings,
-        teams=_teams(scores, ws.roster, report.collective_threshold),
-        executives=_executives({s: v.executives for s, v in scores.items()}, ws.companies, split),
+        teams=teams,
+        executives=executives,
         ceos=_executives({s: v.ceos for s, v in scores.items()}, ws.companies, split),
         executive_months=executive_months,
         team_months=team_monthly_scores(executive_months),
@@ -180,5 +185,6 @@ def report_data(
         warnings=tuple(relative_names(ws.root, w) for w in ws.warnings),
         logo=logo_path(ws),
         content=content_facts(posts["ytd"], ws.settings, ws.scan),
-        measured=measured or measures(scores, posts, ws.roster, weights, ws.settings.measures.min_posts),
+        measured=measured,
+        movers=Moves(*movers(teams["month"], report.movers), *movers(month_people, report.movers)),
     )

@@ -25,7 +25,6 @@ from ranking.report.rows import (
     rows,
     series,
 )
-from ranking.score.series import movers
 
 
 @dataclass(frozen=True)
@@ -87,8 +86,6 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
     trends = series(
         data.team_months, "company", data.companies.select("company", "name"), ytd.get_column("company").to_list()
     )
-    teams_up, teams_down = movers(data.teams["month"], report.movers)
-    people_up, people_down = movers(data.executives["month"].filter(pl.col("influence_score") > 0), report.movers)
     shown_teams = {c for scope in data.teams for c in data.teams[scope].head(report.top_teams).get_column("company")}
     return LeaderboardContext(
         **header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None),
@@ -101,10 +98,10 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
         podium=rows(TeamRow, data.teams["ytd"].filter(pl.col("team_score") > 0).head(3)),
         trends=trends,
         movers=Movers(
-            rows(TeamRow, teams_up),
-            rows(TeamRow, teams_down),
-            rows(ExecutiveRow, people_up),
-            rows(ExecutiveRow, people_down),
+            rows(TeamRow, data.movers.teams_up),
+            rows(TeamRow, data.movers.teams_down),
+            rows(ExecutiveRow, data.movers.executives_up),
+            rows(ExecutiveRow, data.movers.executives_down),
         ),
         quality=quality(data, companies=shown_teams),
         content=board_content(data.content, ytd),

@@ -16,6 +16,9 @@ can carry them. The measures here answer the questions a comms director asks nex
   post / followers, weighted by posts across platforms);
 - `percentile_<measure>` = 100 × (B + T / 2) / N within the group (roster executives, or teams) among those with a
   value: B below, T equal (itself included), N with a value.
+
+Each measure is declared once, in ranking.score.catalogue: the tables' columns, the decimals they keep and the
+aggregations below are read from there.
 """
 
 from __future__ import annotations
@@ -26,22 +29,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from ranking.period import Scope
+from ranking.score import catalogue
+from ranking.score.catalogue import Table
 from ranking.score.ranks import ScopeScores, influence
 from ranking.settings import Scoring
 
-#: The measures of an executive and of a team (both), before their percentiles.
-MEASURES = ("median_influence", "engagement_rate", "interactions_per_1k_followers")
-#: Columns appended to executives.csv (after the tone shares).
-EXECUTIVE_MEASURES = (
-    "measured_posts", *MEASURES, "percentile_influence_score", *(f"percentile_{m}" for m in MEASURES),
-)  # fmt: skip
-#: Columns appended to companies.csv (after the tone shares).
-COMPANY_MEASURES = (
-    "share_of_voice", "measured_posts", *MEASURES, "percentile_team_score", "percentile_share_of_voice",
-    *(f"percentile_{m}" for m in MEASURES),
-)  # fmt: skip
-#: Decimals the tables keep; percentiles are taken over the rounded values, so that equal-looking values tie.
-DECIMALS = {"share_of_voice": 4, "median_influence": 1, "engagement_rate": 6, "interactions_per_1k_followers": 3}
 _SPLIT = ("reactions", "comments", "shares")
 _FOLLOWERS = {"linkedin": "linkedin_followers", "x": "x_followers"}
 
@@ -75,7 +67,8 @@ def _people(roster: pl.DataFrame) -> pl.DataFrame:
 
 
 def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame, weights: Scoring) -> pl.LazyFrame:
-    """`post_measures` as a query (`people`: `_people` of the roster)."""
+    """`post_measures` as a query (`people`: `_people` of the roster). Classified posts (ranking.content.classify)
+    already carry their `influence`: it is computed here only for posts that come without it."""
     platform = pl.col("platform")
     followers = (
         pl.when(platform == "linkedin")
@@ -86,13 +79,12 @@ def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame, weights: Scoring) 
     measured = (pl.col("kind") != "repost") & pl.col("interactions").is_not_null()
     known = pl.col("followers") > 0
     names = posts.collect_schema().names()
+    own = [] if "influence" in names else [influence(weights).alias("influence")]
     return (
         posts.drop([c for c in ("company", "interactions") if c in names])
         .join(people.lazy(), on="executive_id", how="left", maintain_order="left")
         .rename({"__company": "company"})
-        .with_columns(
-            influence(weights).alias("influence"), interactions().alias("interactions"), followers.alias("followers")
-        )
+        .with_columns(*own, interactions().alias("interactions"), followers.alias("followers"))
         .drop(*_FOLLOWERS.values())
         .with_columns(measured.alias("measured"))
         .with_columns(
@@ -104,24 +96,12 @@ def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame, weights: Scoring) 
     )
 
 
-def _aggregated(measured: pl.LazyFrame, by: str, min_posts: int) -> pl.DataFrame:
-    """Per `by` value: the measures over its measured posts (a streamed query: in memory, it would copy the
-    columns it reads for every post)."""
-    rated = pl.col("rated")
-    impressions = pl.col("impressions").filter(rated).sum()
+def _aggregated(measured: pl.LazyFrame, by: str, table: Table, min_posts: int) -> pl.DataFrame:
+    """Per `by` value: the declared aggregations of `table`'s measures over its measured posts (a streamed query: in
+    memory, it would copy the columns it reads for every post)."""
     return (
         measured.group_by(by)
-        .agg(
-            pl.len().cast(pl.Int64).alias("measured_posts"),
-            pl.when(pl.len() >= min_posts)
-            .then(pl.col("influence").cast(pl.Float64).median())
-            .alias("median_influence"),
-            pl.when(rated.any())
-            .then(pl.col("interactions").filter(rated).sum() / impressions)
-            .cast(pl.Float64)
-            .alias("engagement_rate"),
-            pl.col("per_1k_followers").mean().cast(pl.Float64).alias("interactions_per_1k_followers"),
-        )
+        .agg(m.per_post(min_posts).alias(m.name) for m in catalogue.declared(table) if m.per_post is not None)
         .collect(engine="streaming")
     )
 
@@ -134,43 +114,45 @@ def percentile(column: str) -> pl.Expr:
     return (100.0 * below_or_equal / (2 * value.count())).round(1).alias(f"percentile_{column}")
 
 
-def _rounded(names: tuple[str, ...]) -> list[pl.Expr]:
-    return [pl.col(c).round(DECIMALS[c]) for c in names if c in DECIMALS]
+def _completed(frame: pl.DataFrame, table: Table, scope: str, key: str) -> pl.DataFrame:
+    """A scope's table (`key` and the contract's score) with the aggregations joined: the declared measures of
+    `table` completed, rounded (percentiles are taken over the rounded values, so that equal-looking values tie) and
+    ranked, as the columns appended to the table."""
+    measures = catalogue.declared(table)
+    kept = catalogue.decimals()
+    return (
+        frame.with_columns(m.per_table().alias(m.name) for m in measures if m.per_table is not None)
+        .with_columns(pl.col(m.name).round(kept[m.name]) for m in measures if m.appended and m.name in kept)
+        .with_columns(percentile(m.name) for m in measures if m.percentile)
+        .select(pl.lit(scope).alias("scope"), key, *catalogue.columns(table))
+    )
 
 
 @dataclass(frozen=True)
 class Measured:
     """The measures of both scopes: one row per scope and roster executive, and per scope and team."""
 
-    executives: pl.DataFrame  # scope, executive_id, EXECUTIVE_MEASURES
-    companies: pl.DataFrame  # scope, company, COMPANY_MEASURES
+    executives: pl.DataFrame  # scope, executive_id, catalogue.columns("executives")
+    companies: pl.DataFrame  # scope, company, catalogue.columns("companies")
 
 
 def _scope_measures(
     scope: str, scores: ScopeScores, posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring, min_posts: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     measured = _post_measures(posts.lazy(), _people(roster), weights).filter(pl.col("measured"))
-    zero = pl.col("measured_posts").fill_null(0)
-    executives = (
-        scores.executives.select("executive_id", "influence_score")
-        .join(_aggregated(measured, "executive_id", min_posts), on="executive_id", how="left", maintain_order="left")
-        .with_columns(zero, *_rounded(MEASURES))
-        .with_columns(percentile("influence_score"), *[percentile(m) for m in MEASURES])
-        .select(pl.lit(scope).alias("scope"), "executive_id", *EXECUTIVE_MEASURES)
+    executives = scores.executives.select("executive_id", "influence_score").join(
+        _aggregated(measured, "executive_id", "executives", min_posts),
+        on="executive_id",
+        how="left",
+        maintain_order="left",
     )
-    total = pl.col("team_score").sum()
-    companies = (
-        scores.companies.select("company", "team_score")
-        .join(_aggregated(measured, "company", min_posts), on="company", how="left", maintain_order="left")
-        .with_columns(
-            zero,
-            pl.when(total > 0).then(pl.col("team_score") / total).otherwise(0.0).alias("share_of_voice"),
-        )
-        .with_columns(*_rounded(("share_of_voice", *MEASURES)))
-        .with_columns(percentile("team_score"), percentile("share_of_voice"), *[percentile(m) for m in MEASURES])
-        .select(pl.lit(scope).alias("scope"), "company", *COMPANY_MEASURES)
+    companies = scores.companies.select("company", "team_score").join(
+        _aggregated(measured, "company", "companies", min_posts), on="company", how="left", maintain_order="left"
     )
-    return executives, companies
+    return (
+        _completed(executives, "executives", scope, "executive_id"),
+        _completed(companies, "companies", scope, "company"),
+    )
 
 
 def measures(
@@ -181,7 +163,8 @@ def measures(
     min_posts: int,
 ) -> Measured:
     """The measures beyond volume of each scope, from its scores (team scores, influence scores) and the posts of
-    its window (canonical columns; ranking.pipeline.windowed_posts), with the roster's follower counts."""
+    its window (classified, with their `influence`: ranking.pipeline.windowed_posts; posts without it have it
+    computed from `weights`), with the roster's follower counts."""
     parts = [_scope_measures(s, scores[s], posts[s], roster, weights, min_posts) for s in scores]
     return Measured(pl.concat([e for e, _ in parts]), pl.concat([c for _, c in parts]))
 

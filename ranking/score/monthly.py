@@ -37,11 +37,6 @@ def last_complete_month(day: date) -> Period:
     return Period(day.year, day.month).previous()
 
 
-def local_day(instant: datetime, timezone: str) -> date:
-    """The date of an instant in the workspace's time zone (1 November 00:30 in Paris is still 31 October in UTC)."""
-    return instant.astimezone(ZoneInfo(timezone)).date()
-
-
 def default_period(root: Path, environ: Mapping[str, str] = os.environ) -> tuple[Period, str]:
     """The month a run without `--period` ranks, and the time zone it was decided in (settings scoring.timezone).
 

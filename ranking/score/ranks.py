@@ -43,6 +43,12 @@ def influence(weights: Scoring) -> pl.Expr:
     return score.cast(pl.Int64 if kind is int else pl.Float64)
 
 
+def with_influence(posts: pl.DataFrame | pl.LazyFrame, weights: Scoring) -> pl.LazyFrame:
+    """The posts (canonical columns) with their `influence` column, as a query: the one place a run computes it
+    (ranking.pipeline.compute). The scores, the classified posts and every series and measure read that column."""
+    return posts.lazy().with_columns(influence(weights).alias("influence"))
+
+
 def rank_expr(score: str) -> pl.Expr:
     """Competition ranking (1, 2, 2, 4) by score descending."""
     return pl.col(score).rank("min", descending=True).cast(pl.Int64)
@@ -57,14 +63,14 @@ def index_expr(score: str) -> pl.Expr:
 _STATS = ("posts", "reposts", "reactions", "comments", "shares", "influence_score")
 
 
-def _post_stats(weights: Scoring) -> list[pl.Expr]:
+def _post_stats() -> list[pl.Expr]:
     """Per post: what it adds to each of its author's totals (summed per executive, and window)."""
     is_repost = pl.col("kind") == "repost"
     return [
         (~is_repost).cast(pl.Int64).alias("posts"),
         is_repost.cast(pl.Int64).alias("reposts"),
         *[pl.when(~is_repost).then(pl.col(c)).alias(c) for c in ("reactions", "comments", "shares")],
-        influence(weights).alias("influence_score"),
+        pl.col("influence").alias("influence_score"),
     ]
 
 
@@ -84,13 +90,7 @@ def ranked_executives(stats: pl.LazyFrame, roster: pl.DataFrame) -> pl.DataFrame
     )
 
 
-def executive_scores(posts: pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
-    """Per roster executive: posts, reposts, counts and influence score over the given posts, ranked."""
-    stats = posts.select("executive_id", *_post_stats(weights)).group_by("executive_id").agg(_summed())
-    return ranked_executives(stats, roster)
-
-
-def segment_totals(posts: pl.LazyFrame, weights: Scoring, bounds: list[datetime]) -> pl.DataFrame:
+def segment_totals(posts: pl.LazyFrame, bounds: list[datetime]) -> pl.DataFrame:
     """Per executive and segment `i` = [bounds[i], bounds[i + 1]) of the sorted instants `bounds`: the totals of
     `ranked_executives`. One streaming pass over the posts between the first and last bound (that filter reaches
     the files' statistics), from which the totals of any window made of whole segments are summed."""
@@ -99,7 +99,7 @@ def segment_totals(posts: pl.LazyFrame, weights: Scoring, bounds: list[datetime]
     segment = pl.sum_horizontal(later) if later else pl.lit(0)
     return (
         posts.filter((posted >= bounds[0]) & (posted < bounds[-1]))
-        .select("executive_id", segment.cast(pl.Int8).alias("segment"), *_post_stats(weights))
+        .select("executive_id", segment.cast(pl.Int8).alias("segment"), *_post_stats())
         .group_by("executive_id", "segment")
         .agg(_summed() + exact_sums())
         .collect(engine="streaming")
@@ -219,20 +219,6 @@ def _bounds(period: Period, scopes: tuple[Scope, ...], timezone: str) -> list[da
     return sorted({instant for w in windows for instant in (w.start, w.end)})
 
 
-def score_scope(
-    posts: pl.DataFrame | pl.LazyFrame,
-    roster: pl.DataFrame,
-    companies: pl.DataFrame,
-    weights: Scoring,
-    period: Period,
-    scope: Scope,
-) -> ScopeScores:
-    """Rankings of one scope for the period, with rank changes against the previous period."""
-    bounds = _bounds(period, (scope,), weights.timezone)
-    totals = checked_totals(segment_totals(posts.lazy(), weights, bounds))
-    return _scored(totals, bounds, roster, companies, weights, period, scope)
-
-
 def score(
     posts: pl.DataFrame | pl.LazyFrame,
     roster: pl.DataFrame,
@@ -240,14 +226,14 @@ def score(
     weights: Scoring,
     period: Period,
 ) -> dict[Scope, ScopeScores]:
-    """Both scopes of the monthly ranking, keyed by scope.
+    """Both scopes of the monthly ranking, keyed by scope, from posts with their `influence` (`with_influence`).
 
     Month, year to date and their previous periods are unions of at most four segments of time (January to the
     month before last, the month before, the month): one streaming pass sums the posts per executive and segment,
     and every window is summed from those few rows.
     """
     bounds = _bounds(period, SCOPES, weights.timezone)
-    totals = checked_totals(segment_totals(posts.lazy(), weights, bounds))
+    totals = checked_totals(segment_totals(posts.lazy(), bounds))
     return {scope: _scored(totals, bounds, roster, companies, weights, period, scope) for scope in SCOPES}
 
 

@@ -1,6 +1,6 @@
 """What the reports show beyond the tables: monthly series since January, platform split, best posts, movers and
 the posts whose counts are missing. Each function receives the posts of its window (ranking.pipeline windows
-them once) and only aggregates them."""
+them once), with their `influence` (ranking.score.ranks.with_influence), and only aggregates them."""
 
 from __future__ import annotations
 
@@ -8,20 +8,18 @@ import polars as pl
 
 from ranking.period import Period
 from ranking.schema import PLATFORMS
-from ranking.score.ranks import influence
-from ranking.settings import Scoring
 
 
 def monthly_scores(
-    ytd_posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring, period: Period
+    ytd_posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, timezone: str, period: Period
 ) -> pl.DataFrame:
     """Each roster executive's influence score of every month from January to `period` (zeros included), from the
-    posts of the year to date: columns executive_id, company, month (1…period.month), score; ordered by executive
-    then month."""
-    local_month = pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.month().cast(pl.Int64)
+    posts of the year to date, months taken in `timezone`: columns executive_id, company, month (1…period.month),
+    score; ordered by executive then month."""
+    local_month = pl.col("posted_at").dt.convert_time_zone(timezone).dt.month().cast(pl.Int64)
     per_month = (
         ytd_posts.lazy()
-        .with_columns(influence(weights).alias("score"), local_month.alias("month"))
+        .with_columns(pl.col("influence").alias("score"), local_month.alias("month"))
         .group_by("executive_id", "month")
         .agg(pl.col("score").sum())
         .collect(engine="streaming")  # streamed: in memory, the query would copy its columns for every post
@@ -42,12 +40,12 @@ def team_monthly_scores(executive_months: pl.DataFrame) -> pl.DataFrame:
     return executive_months.group_by("company", "month").agg(pl.col("score").sum()).sort("company", "month")
 
 
-def platform_scores(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
+def platform_scores(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame) -> pl.DataFrame:
     """Each roster executive's influence score by platform over the posts of one window: executive_id, linkedin, x."""
-    scored = posts.lazy().with_columns(influence(weights).alias("__i"))
     split = (
-        scored.group_by("executive_id")
-        .agg([pl.col("__i").filter(pl.col("platform") == p).sum().alias(p) for p in PLATFORMS])
+        posts.lazy()
+        .group_by("executive_id")
+        .agg([pl.col("influence").filter(pl.col("platform") == p).sum().alias(p) for p in PLATFORMS])
         .collect(engine="streaming")  # streamed, as in monthly_scores
         .lazy()
     )
@@ -60,13 +58,12 @@ def platform_scores(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, we
     )
 
 
-def best_posts(posts: pl.DataFrame | pl.LazyFrame, weights: Scoring, n: int) -> pl.DataFrame:
-    """The `n` most influential posts (reposts excluded) of each executive among the posts of one window, with
-    their influence; ties go to the most recent post, then the post id, so that the choice is stable."""
+def best_posts(posts: pl.DataFrame | pl.LazyFrame, n: int) -> pl.DataFrame:
+    """The `n` most influential posts (reposts excluded) of each executive among the posts of one window; ties go
+    to the most recent post, then the post id, so that the choice is stable."""
     return (
         posts.lazy()
         .filter(pl.col("kind") != "repost")
-        .with_columns(influence(weights).alias("influence"))
         .sort(["executive_id", "influence", "posted_at", "post_id"], descending=[False, True, True, False])
         .group_by("executive_id", maintain_order=True)
         .head(n)

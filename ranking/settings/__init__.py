@@ -1,6 +1,16 @@
 """A workspace's settings: `ranking.toml` read into frozen dataclasses (`model`), every key typed and every rule
-checked (`read`, `checks`); the default topics (`taxonomy`). The names below are the package's public API."""
+checked (`read`, `checks`), the files and the environment they name checked (`files`); the default topics
+(`taxonomy`). The names below are the package's public API."""
 
+from ranking.settings.files import (
+    PASSWORD_VARIABLE,
+    check_ca_file,
+    checked_sender,
+    logo_file,
+    sending_problems,
+    smtp_password,
+    smtp_with_environment,
+)
 from ranking.settings.model import (
     COMPANY_SECTIONS,
     LANGS,
@@ -28,6 +38,7 @@ __all__ = [
     "LANGS",
     "LOGO_SUFFIXES",
     "MAX_WEIGHT",
+    "PASSWORD_VARIABLE",
     "SMTP_SECURITY",
     "SOURCE_FIELDS",
     "SOURCE_KINDS",
@@ -42,6 +53,12 @@ __all__ = [
     "Tone",
     "Topics",
     "build",
+    "check_ca_file",
     "check_smtp",
+    "checked_sender",
     "load_settings",
+    "logo_file",
+    "sending_problems",
+    "smtp_password",
+    "smtp_with_environment",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,24 +20,43 @@ from ranking.settings.model import (
     Source,
     check_smtp,
 )
+from ranking.text.address import check_header_text, parse_address
 from ranking.text.keywords import keyword_pattern, keyword_problem, normalise_domain
 from ranking.text.patterns import check_patterns
 
 
 def check_settings(settings: Settings) -> None:
-    """Raise ValueError, naming the setting, on the first rule `settings` breaks."""
+    """Raise ValueError, naming the setting, on the first rule `settings` breaks (SETTINGS_RULES, in order)."""
+    for rule in SETTINGS_RULES:
+        rule(settings)
+
+
+def check_timezone(settings: Settings) -> None:
+    """scoring.timezone is a time zone of the tz database."""
     try:
         ZoneInfo(settings.scoring.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"scoring.timezone: unknown time zone {settings.scoring.timezone!r}") from None
+
+
+def check_lang(settings: Settings) -> None:
+    """report.lang is a language the documents are written in."""
     if settings.report.lang not in LANGS:
         raise ValueError(f"report.lang must be one of {', '.join(LANGS)}, not {settings.report.lang!r}")
+
+
+def check_weights(settings: Settings) -> None:
+    """Each weight of the influence is a finite number from 0 to MAX_WEIGHT."""
     for name in ("reactions", "comments", "shares", "engagements"):
         weight = getattr(settings.scoring, name)
         if weight < 0:
             raise ValueError(f"scoring.{name} must not be negative")
         if not math.isfinite(weight) or weight > MAX_WEIGHT:  # nan too: a sum with it is no ranking
             raise ValueError(f"scoring.{name} must be a number from 0 to {MAX_WEIGHT:,}, not {weight!r}")
+
+
+def check_report_sizes(settings: Settings) -> None:
+    """The leaderboard lists at least one of each; the badge's threshold is a share; counts are not negative."""
     for name in ("top_executives", "top_teams", "top_ceos"):
         if getattr(settings.report, name) < 1:
             raise ValueError(f"report.{name} must be at least 1")
@@ -45,20 +65,55 @@ def check_settings(settings: Settings) -> None:
     for name in ("best_posts", "team_posts", "movers", "peer_leaders", "peer_neighbours"):
         if getattr(settings.report, name) < 0:
             raise ValueError(f"report.{name} must not be negative")
+
+
+def check_sections(settings: Settings) -> None:
+    """report.sections names parts of the company report."""
     for i, section in enumerate(settings.report.sections):
         if section not in COMPANY_SECTIONS:
             known = ", ".join(COMPANY_SECTIONS)
             raise ValueError(f"report.sections[{i}]: {section!r} is not a part of the company report (known: {known})")
+
+
+def check_min_posts(settings: Settings) -> None:
+    """A median needs at least one post."""
     if settings.measures.min_posts < 1:
         raise ValueError(f"measures.min_posts must be at least 1, not {settings.measures.min_posts}")
+
+
+def check_logo_suffix(settings: Settings) -> None:
+    """report.logo is an image the documents can draw (whether the file exists: ranking.settings.files)."""
     if settings.report.logo and Path(settings.report.logo).suffix.lower() not in LOGO_SUFFIXES:
         raise ValueError(f"report.logo must be a {', '.join(LOGO_SUFFIXES)} file, not {settings.report.logo!r}")
+
+
+def check_header_texts(settings: Settings) -> None:
+    """report.publisher and report.title go into every message's From and Subject: no line break in them."""
+    check_header_text(settings.report.publisher, "report.publisher")
+    check_header_text(settings.report.title, "report.title")
+
+
+def check_sender(settings: Settings) -> None:
+    """smtp.sender, when set, is one address (RANKING_SMTP_FROM, which overrides it: ranking.settings.files)."""
+    if settings.smtp.sender:
+        try:
+            parse_address(settings.smtp.sender)
+        except ValueError as exc:
+            raise ValueError(f"smtp.sender: {exc}") from None
+
+
+def check_sources(settings: Settings) -> None:
+    """Each `[[sources]]` mapping can be applied."""
     for number, source in enumerate(settings.sources):
         _validate_source(f"sources[{number}]", source)
-    _validate_content(settings)
 
 
-def _validate_content(settings: Settings) -> None:
+def check_smtp_values(settings: Settings) -> None:
+    """The [smtp] values' ranges (those of the environment's overrides: ranking.settings.files)."""
+    check_smtp(settings.smtp)
+
+
+def check_content(settings: Settings) -> None:
     """Keywords and names must be matchable: not blank, `*` only at the end of a word, domains with a dot."""
     for topic, keywords in settings.topics.items():
         if not topic.strip():
@@ -79,7 +134,6 @@ def _validate_content(settings: Settings) -> None:
     for i, domain in enumerate(settings.tone.sector_domains):
         if "." not in normalise_domain(domain).strip("."):
             raise ValueError(f"tone.sector_domains[{i}]: {domain!r} is not a web domain (e.g. leem.org)")
-    check_smtp(settings.smtp)
 
 
 def _validate_source(name: str, source: Source) -> None:
@@ -111,3 +165,21 @@ def _validate_source(name: str, source: Source) -> None:
     for value, kind in source.kinds.items():
         if kind not in SOURCE_KINDS:
             raise ValueError(f"{name}.kinds.{value}: {kind!r} must be one of {', '.join(SOURCE_KINDS)}")
+
+
+#: Every rule of the settings' values, in the order they are checked (the first broken one is reported), as
+#: before: the values of the documents, then the content's keywords, then the delivery's.
+SETTINGS_RULES: tuple[Callable[[Settings], None], ...] = (
+    check_timezone,
+    check_lang,
+    check_weights,
+    check_report_sizes,
+    check_sections,
+    check_min_posts,
+    check_logo_suffix,
+    check_sources,
+    check_content,
+    check_smtp_values,
+    check_header_texts,
+    check_sender,
+)

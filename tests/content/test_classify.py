@@ -15,6 +15,7 @@ from ranking.content.classify import classify
 from ranking.content.tone import TONES, tone_mix
 from ranking.content.topics import top_topics
 from ranking.content.watchlist import compliance_hits
+from ranking.score.ranks import with_influence
 from ranking.settings import Compliance, Settings, Tone
 from ranking.settings.taxonomy import DEFAULT_TOPICS
 from ranking.text.keywords import fold, keyword_pattern
@@ -57,7 +58,7 @@ def posts(*rows: dict[str, Any]) -> pl.DataFrame:
     frame = pl.DataFrame(full, schema=typed).with_columns(
         pl.lit("2021-10-05T10:00:00Z").str.to_datetime(time_zone="UTC").alias("posted_at")
     )
-    return schema.conform(frame).collect()
+    return with_influence(schema.conform(frame), SETTINGS.scoring).collect()  # as a run gives them to classify
 
 
 def one(settings: Settings = SETTINGS, **row: Any) -> dict[str, Any]:

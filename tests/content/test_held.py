@@ -13,15 +13,17 @@ from polars.testing import assert_frame_equal
 from ranking import schema
 from ranking.content.classify import CATEGORICAL, HELD, POST_KEY, classify, classify_held, with_texts
 from ranking.period import window
-from ranking.settings import Compliance, Settings
-from tests.conftest import DEMO, PERIOD
+from ranking.pipeline import scored_posts
+from ranking.score.ranks import with_influence
+from ranking.settings import Compliance, Scoring, Settings
+from tests.workspaces import DEMO, PERIOD
 
 WHOLE_ONLY = {"text", "url", "links", "mentions", "reposted_from", "source", "snapshot", "tone_match", "tone_reason"}
 
 
 def _ytd_whole(run) -> pl.DataFrame:  # type: ignore[no-untyped-def]
     ws = run.workspace
-    ytd = ws.scan.filter(window(PERIOD, "ytd", ws.settings.scoring.timezone).contains())
+    ytd = scored_posts(ws).filter(window(PERIOD, "ytd", ws.settings.scoring.timezone).contains())
     return classify(ytd, ws.companies, ws.roster, ws.settings)
 
 
@@ -40,7 +42,7 @@ def test_the_run_holds_no_text_and_the_verdicts_of_classify(pipeline) -> None:
     assert run.posts["ytd"].height == whole.height > 1000
     assert_frame_equal(run.posts["ytd"], _as_held(whole))
     ws = run.workspace
-    ytd = ws.scan.filter(window(PERIOD, "ytd", ws.settings.scoring.timezone).contains())
+    ytd = scored_posts(ws).filter(window(PERIOD, "ytd", ws.settings.scoring.timezone).contains())
     chunked = classify_held(ytd, ws.companies, ws.roster, ws.settings, chunk_rows=97)
     assert_frame_equal(chunked, _as_held(whole))
 
@@ -57,7 +59,7 @@ def test_best_and_flagged_posts_quote_their_own_texts(pipeline) -> None:
 
 
 def test_no_posts_give_the_held_columns() -> None:
-    empty = classify_held(schema.empty_posts().lazy(), _COMPANIES, _ROSTER, Settings())
+    empty = classify_held(with_influence(schema.empty_posts(), Scoring()), _COMPANIES, _ROSTER, Settings())
     assert empty.height == 0 and tuple(empty.columns) == HELD
 
 
@@ -87,7 +89,7 @@ def test_a_post_and_its_reposts_keep_their_own_texts(keys: list[tuple[str, str, 
     ]  # fmt: skip
     posts = schema.conform(pl.DataFrame(rows)).collect()
     settings = Settings(compliance=Compliance(watchlist=("azurimab",)))
-    held = classify_held(posts.lazy(), _COMPANIES, _ROSTER, settings, chunk_rows=5)
+    held = classify_held(with_influence(posts, settings.scoring), _COMPANIES, _ROSTER, settings, chunk_rows=5)
     back = with_texts(held.reverse(), posts.lazy())
     assert back.get_column("text").to_list() == [f"{p} {w} {k} azurimab" for p, w, k in reversed(keys)]
     assert back.get_column("url").to_list() == [f"https://x.com/{w}/{p}/{k}" for p, w, k in reversed(keys)]

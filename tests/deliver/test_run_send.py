@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 import ranking.pipeline
 from ranking.cli import cli
 from ranking.deliver.ledger import DeliveryError, Key, Ledger
-from ranking.deliver.message import Recipient, build_message, parse_address
+from ranking.deliver.message import Recipient, build_message
 from ranking.period import Period
 from ranking.settings import Report, Settings, Smtp
+from ranking.text.address import parse_address
 from tests.deliver.mailserver import Mailbox, smtp_server
 from tests.workspaces import person, post, workspace, write_csv
 

@@ -16,9 +16,8 @@ from click.testing import CliRunner, Result
 from pypdf import PdfWriter
 
 from ranking.cli import cli
-from tests.conftest import REPO
 from tests.deliver.mailserver import Mailbox, authenticator, make_test_ca, smtp_server
-from tests.workspaces import write_csv
+from tests.workspaces import REPO, write_csv
 
 PERIOD = "2021-10"
 SENDER = "classement@ranking.example"
@@ -353,7 +352,7 @@ def test_bad_addresses_and_line_breaks_stop_everything(
 def test_smtp_settings_from_the_environment_are_checked(setup: Setup, plain_env: None, monkeypatch) -> None:
     monkeypatch.setenv("RANKING_SMTP_PORT", "smtp")
     result = CliRunner().invoke(cli, ["send", "-w", str(setup.workspace), "-p", PERIOD, "-o", str(setup.out)])
-    assert result.exit_code == 1 and "Error: RANKING_SMTP_PORT must be a whole number" in result.output
+    assert result.exit_code == 1 and "Error: RANKING_SMTP_PORT: must be a whole number" in result.output
     monkeypatch.setenv("RANKING_SMTP_PORT", "2525")
     monkeypatch.setenv("RANKING_SMTP_PASSWORD", PASSWORD)  # over an unencrypted connection: refused
     monkeypatch.setenv("RANKING_SMTP_USER", "mailer")

@@ -171,7 +171,7 @@ def test_markup_in_names_and_smtp_replies_is_printed_as_it_is(root: Path) -> Non
 
 
 def test_a_send_summary_with_markup_in_the_reply_is_printed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ranking.cli import _send_summary
+    from ranking.cli.commands import _send_summary
     from ranking.deliver.send import Outcome, SendResult
 
     result = SendResult(Path("out/2021-10"), (Outcome("acme", "a@acme.example", "sent", "250 ok [/] queued"),), ())

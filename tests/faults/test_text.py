@@ -15,9 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from ranking.load.workspace import load_workspace
 from ranking.period import Period
-from ranking.pipeline import compute
 from ranking.render.environment import render
 from ranking.report.leaderboard import leaderboard_context
 from ranking.text.safe import BIDI_CONTROLS, FSI, PDI, isolate, without_controls
@@ -39,11 +37,9 @@ def named(root: Path, acme: str, ana: str = "Ana") -> Path:
     return root
 
 
-def test_an_unclosed_right_to_left_override_cannot_escape_its_field(tmp_path: Path) -> None:
+def test_an_unclosed_right_to_left_override_cannot_escape_its_field(tmp_path: Path, pipeline) -> None:
     root = named(small_workspace(tmp_path / "ws"), f"Acme {RLO}evil")
-    html = render(
-        "leaderboard.html", leaderboard_context(compute(load_workspace(root), Period(2021, 10)).report, "en"), "en"
-    )
+    html = render("leaderboard.html", leaderboard_context(pipeline(root, Period(2021, 10)).report, "en"), "en")
     assert RLO not in html
     assert f"{FSI}Acme evil{PDI}" in html
     code, output = invoke("run", "-w", root, "-p", "2021-10", "-o", tmp_path / "out", "--jobs", "1")
@@ -121,7 +117,7 @@ def test_public_documents_name_files_relative_to_the_workspace(tmp_path: Path) -
         assert str(tmp_path) not in pdf.read_bytes().decode("latin-1"), pdf.name
 
 
-def test_the_data_quality_page_summarises_many_exports_the_manifest_lists_them(tmp_path: Path) -> None:
+def test_the_data_quality_page_summarises_many_exports_the_manifest_lists_them(tmp_path: Path, pipeline) -> None:
     root = small_workspace(tmp_path / "ws")
     for i in range(60):
         write_csv(
@@ -129,7 +125,7 @@ def test_the_data_quality_page_summarises_many_exports_the_manifest_lists_them(t
             POST_FIELDS,
             [post(f"9{i:02d}", "ana", "2021-10-07T10:00:00Z", 1)],
         )
-    data = compute(load_workspace(root), Period(2021, 10)).report
+    data = pipeline(root, Period(2021, 10)).report
     html = render("leaderboard.html", leaderboard_context(data, "en"), "en")
     assert "p00.csv" not in html and "p59.csv" not in html  # no line per file...
     assert "canonical csv" in html and ">61<" in html  # ...but the count per format

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ranking.load.workspace import load_workspace
-from tests.conftest import DEMO
+from tests.workspaces import DEMO
 
 
 def test_the_demo_holds_every_native_format_and_loads_clean() -> None:

@@ -15,12 +15,12 @@ from polars.testing import assert_frame_equal
 from ranking import schema
 from ranking.errors import InputError
 from ranking.load.base import ScannedExport, export_date
+from ranking.load.convert import to_canonical
 from ranking.load.formats import LoadContext, load_file, merge_posts
-from ranking.load.formats.canonical import to_canonical
 from ranking.load.tabular import LINE
 from ranking.load.workspace import check_workspace, load_workspace
 from ranking.period import Period
-from ranking.score.ranks import score
+from ranking.score.ranks import score, with_influence
 from tests.workspaces import POST_FIELDS, person, post, workspace, write_csv
 
 ROSTER = pl.DataFrame(
@@ -189,8 +189,12 @@ def test_workspace_scan_posts_and_count_agree_across_parquet_and_csv(tmp_path: P
     assert ws.post_count == ws.posts.height == 3
     assert_frame_equal(ws.scan.collect().sort("post_id"), ws.posts.sort("post_id"))
     assert ws.posts.filter(pl.col("post_id") == "1").get_column("reactions").to_list() == [50]
-    lazy = score(ws.scan, ws.roster, ws.companies, ws.settings.scoring, Period(2021, 10))
-    eager_ = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, Period(2021, 10))
+    lazy = score(
+        with_influence(ws.scan, ws.settings.scoring), ws.roster, ws.companies, ws.settings.scoring, Period(2021, 10)
+    )
+    eager_ = score(
+        with_influence(ws.posts, ws.settings.scoring), ws.roster, ws.companies, ws.settings.scoring, Period(2021, 10)
+    )
     for scope in ("month", "ytd"):
         assert_frame_equal(lazy[scope].executives, eager_[scope].executives)
         assert lazy[scope].executives.filter(pl.col("executive_id") == "ana").get_column("reactions").item() == 50

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from ranking.cli import cli
 from ranking.load.workspace import load_workspace
 from ranking.period import Period
-from ranking.score.ranks import score
+from ranking.score.ranks import score, with_influence
 from tests.load.native_exports import SHARES_HEADER, write_rows
 from tests.workspaces import person, workspace
 
@@ -92,7 +92,13 @@ def test_a_repost_is_the_reposter_s_and_never_takes_the_post_from_its_author(tmp
     assert [str(d.date()) for d in reposts.get_column("posted_at")] == ["2026-03-04", "2026-03-09"]
     assert reposts.get_column("reactions").to_list() == [None, None]
     assert reposts.get_column("reposted_from").to_list() == ["paul-ceo", "paul-ceo"]
-    scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, Period.parse("2026-03"))
+    scores = score(
+        with_influence(ws.posts, ws.settings.scoring),
+        ws.roster,
+        ws.companies,
+        ws.settings.scoring,
+        Period.parse("2026-03"),
+    )
     rows = {r["executive_id"]: r for r in scores["month"].executives.iter_rows(named=True)}
     # influence = reactions + 2 comments + 3 shares over own posts; a repost adds 0 and counts as a repost
     assert [rows["paul"][c] for c in ("posts", "reposts", "reactions", "comments", "shares", "influence_score")] == [

@@ -12,8 +12,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ranking.load.flat import flatten
 from ranking.load.formats import SCRAPERS
-from ranking.load.formats.flat import flatten
 from tests.load.native_exports import context
 from tests.load.test_loader_fuzz import check, json_values, mutated
 

@@ -14,7 +14,7 @@ from ranking.load.base import Export
 from ranking.load.formats import detect
 from ranking.load.workspace import Workspace, check_workspace, load_workspace
 from ranking.period import Period
-from ranking.score.ranks import score
+from ranking.score.ranks import score, with_influence
 from tests.load.native_exports import context
 from tests.workspaces import person, workspace
 
@@ -63,7 +63,13 @@ def one_account(scrapers: Path, tmp_path: Path, name: str, slug: str, as_name: s
 
 
 def figures(ws: Workspace, period: str, scope: str) -> tuple[int, int, int, int, int, float]:
-    scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, Period.parse(period))
+    scores = score(
+        with_influence(ws.posts, ws.settings.scoring),
+        ws.roster,
+        ws.companies,
+        ws.settings.scoring,
+        Period.parse(period),
+    )
     row = scores[scope].executives.row(0, named=True)
     return tuple(row[c] for c in ("posts", "reposts", "reactions", "comments", "shares", "influence_score"))  # type: ignore
 
@@ -151,7 +157,13 @@ def test_apidojo_keyword_search_keeps_the_roster_s_accounts_and_counts_the_other
     [counted] = ws.accounting
     assert (counted.records, counted.posts, counted.reposts, counted.skipped) == (10, 4, 0, {"not in the roster": 6})
     assert ws.warnings == [f"{root}/exports/{Path(APIDOJO).name}: 6 records skipped: not in the roster"]
-    scores = score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, Period.parse("2025-11"))
+    scores = score(
+        with_influence(ws.posts, ws.settings.scoring),
+        ws.roster,
+        ws.companies,
+        ws.settings.scoring,
+        Period.parse("2025-11"),
+    )
     rows = {r["executive_id"]: r for r in scores["month"].executives.iter_rows(named=True)}
     assert [rows["isael"][c] for c in ("posts", "reactions", "comments", "shares", "influence_score")] == [
         2, 2_103, 41, 1_096, 5_473]  # fmt: skip

@@ -14,12 +14,11 @@ from ranking.cli import cli
 from ranking.errors import InputError
 from ranking.outputs.staging import sink_csv
 from ranking.outputs.tables import posts_query
-from ranking.score.measures import COMPANY_MEASURES, EXECUTIVE_MEASURES
+from ranking.score.catalogue import columns
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS
 from ranking.settings import load_settings
 from ranking.settings.taxonomy import DEFAULT_TOPICS
-from tests.conftest import DEMO
-from tests.workspaces import person, workspace, write_csv
+from tests.workspaces import DEMO, person, workspace, write_csv
 
 TOML = """
 [tone]
@@ -134,13 +133,13 @@ def test_tone_shares_are_appended_to_the_contract_tables(tmp_path: Path) -> None
     header = (folder / "executives.csv").read_text().splitlines()[0].split(",")
     assert header[:15] == list(EXECUTIVE_COLUMNS)
     assert header[15:19] == ["tone_corporate", "tone_sector", "tone_curation", "tone_personal"]
-    assert header[19:] == list(EXECUTIVE_MEASURES)  # the measures beyond volume come after the tone shares
+    assert header[19:] == list(columns("executives"))  # the measures beyond volume come after the tone shares
     ana = next(r for r in executives if r["scope"] == "month" and r["executive_id"] == "ana")
     # 5 posts in October, the repost included: 2 corporate, 1 sector, 1 curation, 1 personal
     assert [ana[f"tone_{t}"] for t in ("corporate", "sector", "curation", "personal")] == ["0.4", "0.2", "0.2", "0.2"]
     companies = list(csv.DictReader((folder / "companies.csv").open(encoding="utf-8")))
     tone = ["tone_corporate", "tone_sector", "tone_curation", "tone_personal"]
-    assert list(companies[0])[len(COMPANY_COLUMNS) :] == [*tone, *COMPANY_MEASURES]
+    assert list(companies[0])[len(COMPANY_COLUMNS) :] == [*tone, *columns("companies")]
     beta = next(r for r in companies if r["scope"] == "ytd" and r["company"] == "beta")
     assert beta["tone_sector"] == "1.0"
 

@@ -11,8 +11,7 @@ import polars as pl
 
 from ranking.outputs.workbook import write_workbook
 from ranking.score.ranks import COMPANY_COLUMNS, EXECUTIVE_COLUMNS
-from tests.conftest import PERIOD
-from tests.workspaces import measures_workspace, small_workspace
+from tests.workspaces import PERIOD, measures_workspace, small_workspace
 
 
 def test_xlsx_tables_read_back_with_formulas_stored_as_text(tmp_path: Path, pipeline) -> None:

@@ -14,15 +14,13 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from ranking.load.workspace import load_workspace
 from ranking.period import Period
-from ranking.pipeline import compute, run
+from ranking.pipeline import RunData, run
 from ranking.render.environment import render
 from ranking.render.pdf import write_pdf
 from ranking.report.company import company_contexts
 from ranking.report.i18n import Translator
 from ranking.report.leaderboard import leaderboard_context
-from tests.conftest import REPO
 from tests.workspaces import person, post, workspace
 
 PERIOD = Period(2021, 10)
@@ -45,11 +43,9 @@ def elements(reader: PdfReader) -> Iterator[DictionaryObject]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path]]:
+def rendered(tmp_path_factory: pytest.TempPathFactory, demo_data: RunData) -> dict[str, tuple[str, Path]]:
     """The demo's leaderboard in English and one company report in French: their HTML and PDF."""
-    ws = load_workspace(REPO / "fixtures" / "demo")
-    assert ws is not None
-    data = compute(ws, PERIOD).report
+    data = demo_data.report
     out = tmp_path_factory.mktemp("tagged")
     company = next(c for c in company_contexts(data, "fr") if c.company == "isomedica")
     documents = {

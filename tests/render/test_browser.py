@@ -13,28 +13,23 @@ import polars as pl
 import pytest
 import tinyhtml5
 
-from ranking.load.workspace import load_workspace
-from ranking.period import Period
-from ranking.pipeline import compute
+from ranking.pipeline import RunData
 from ranking.render.web import write_leaderboard_page
 from ranking.report.leaderboard import leaderboard_context
 from ranking.score.ranks import table
-from tests.conftest import REPO
 from tests.render import browser
 
-PERIOD = Period(2021, 10)
 NS = "{http://www.w3.org/1999/xhtml}"
 
 pytestmark = pytest.mark.skipif(browser.chromium() is None, reason="chromium is not installed (.ci/system-deps)")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Path], pl.DataFrame, pl.DataFrame]:
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, demo_data: RunData
+) -> tuple[dict[str, Path], pl.DataFrame, pl.DataFrame]:
     """The demo's page in both languages, and the companies and executives tables (as in the CSV files)."""
-    ws = load_workspace(REPO / "fixtures" / "demo")
-    assert ws is not None
-    run_data = compute(ws, PERIOD)
-    scores, data = run_data.scores, run_data.report
+    scores, data = demo_data.scores, demo_data.report
     out = tmp_path_factory.mktemp("browser")
     pages = {}
     for lang in ("fr", "en"):

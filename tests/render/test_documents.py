@@ -19,8 +19,7 @@ from ranking.render.pdf import _fetcher, allowed, write_pdf
 from ranking.report.company import company_contexts
 from ranking.report.leaderboard import leaderboard_context
 from ranking.resources import templates_dir
-from tests.conftest import DEMO, PERIOD, REPO, computed
-from tests.workspaces import person, post, runs_in_fresh_processes, workspace
+from tests.workspaces import PERIOD, REPO, person, post, runs_in_fresh_processes, workspace
 
 INJECTIONS = (
     '<img src="file:///etc/passwd">',
@@ -67,9 +66,9 @@ class Recording:
         self.urls = urls
 
 
-def data_of(root: Path):
+def data_of(pipeline, root: Path):
     """The report data of the workspace at `root`, as the run computes it."""
-    return computed(root).report
+    return pipeline(root).report
 
 
 def text_of(pdf: Path) -> str:
@@ -82,8 +81,8 @@ def normalised(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return data_of(DEMO)
+def demo(demo_data):
+    return demo_data.report
 
 
 @pytest.fixture(scope="module")
@@ -113,11 +112,11 @@ def test_no_weasyprint_warning_while_rendering(demo_pdfs) -> None:
     assert [r.getMessage() for r in demo_pdfs["warnings"]] == []
 
 
-def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path) -> None:
+def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path, demo_data) -> None:
     from ranking.outputs.staging import write_csv
     from ranking.score.ranks import table
 
-    demo = computed(DEMO)
+    demo = demo_data
     scores, data = demo.scores, demo.report
     out = tmp_path / "out"
     out.mkdir()
@@ -205,10 +204,10 @@ def test_tone_and_topics_pages_in_both_languages(demo_pdfs, demo) -> None:
         assert all(term in company_fr and term in company_en for term in terms)
 
 
-def test_methodology_states_the_settings_used(tmp_path: Path) -> None:
+def test_methodology_states_the_settings_used(tmp_path: Path, pipeline) -> None:
     toml = '[scoring]\nreactions = 2\ncomments = 5\nshares = 7\ntimezone = "America/New_York"\n[report]\ncollective_threshold = 0.55\n'
     toml += "[measures]\nmin_posts = 4\n"
-    data = data_of(injected(tmp_path / "ws", toml))
+    data = data_of(pipeline, injected(tmp_path / "ws", toml))
     pdf = tmp_path / "l.pdf"
     write_pdf(render("leaderboard.html", leaderboard_context(data, "en"), "en"), pdf)
     text = normalised(text_of(pdf))
@@ -260,8 +259,8 @@ def test_two_runs_in_fresh_processes_write_identical_files(tmp_path: Path) -> No
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_post_texts_are_shown_as_text_and_nothing_is_fetched(tmp_path: Path) -> None:
-    data = data_of(injected(tmp_path / "ws"))
+def test_post_texts_are_shown_as_text_and_nothing_is_fetched(tmp_path: Path, pipeline) -> None:
+    data = data_of(pipeline, injected(tmp_path / "ws"))
     root = templates_dir().resolve()
     for template, context in (
         ("leaderboard.html", leaderboard_context(data, "fr")),
@@ -298,13 +297,13 @@ def test_fetcher_serves_templates_and_the_logo_only(tmp_path: Path) -> None:
         assert allowed(url) is None, url
 
 
-def test_publisher_logo_from_the_workspace_is_drawn(tmp_path: Path) -> None:
+def test_publisher_logo_from_the_workspace_is_drawn(tmp_path: Path, pipeline) -> None:
     root = injected(tmp_path / "ws", '[report]\nlogo = "brand/logo.svg"\npublisher = "Acme Watch"\n')
     (root / "brand").mkdir()
     (root / "brand" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10" fill="#123"/></svg>'
     )
-    data = data_of(root)
+    data = data_of(pipeline, root)
     recording = Recording((data.logo,))  # type: ignore[arg-type]
     html = render("leaderboard.html", leaderboard_context(data, "en"), "en")
     write_pdf(html, tmp_path / "l.pdf", fetcher=recording.fetcher)
@@ -394,11 +393,11 @@ def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path
     assert "total only" in appendix and "Dan Idle" not in appendix
 
 
-def test_leaderboard_lists_the_top_teams_and_ceos_and_says_where_the_rest_is(tmp_path: Path) -> None:
+def test_leaderboard_lists_the_top_teams_and_ceos_and_says_where_the_rest_is(tmp_path: Path, pipeline) -> None:
     people = [person(f"ceo{i}", f"co{i}", ceo=True) for i in range(4)]
     posts = [post(str(i), f"ceo{i}", "2021-10-05T10:00:00Z", reactions=10 * (i + 1)) for i in range(4)]
     root = workspace(tmp_path / "ws", people, posts, toml="[report]\ntop_teams = 2\ntop_ceos = 3\n")
-    context = leaderboard_context(data_of(root), "en")
+    context = leaderboard_context(data_of(pipeline, root), "en")
     html = render("leaderboard.html", context, "en")
     tree = tinyhtml5.parse(html)
     ns = "{http://www.w3.org/1999/xhtml}"

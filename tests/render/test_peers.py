@@ -14,7 +14,6 @@ from ranking.render.environment import render
 from ranking.render.pdf import write_pdf
 from ranking.render.pool import Document, company_documents, renderer
 from ranking.report.company import iter_company_contexts, peer_positions
-from tests.conftest import computed
 from tests.workspaces import person, post, workspace
 
 
@@ -41,10 +40,10 @@ def sector(root: Path, companies: int) -> Path:
     return workspace(root, people, posts)
 
 
-def test_a_company_report_has_the_same_pages_at_20_and_200_companies(tmp_path: Path) -> None:
+def test_a_company_report_has_the_same_pages_at_20_and_200_companies(tmp_path: Path, pipeline) -> None:
     pages = {}
     for companies in (20, 200):
-        data = computed(sector(tmp_path / f"ws{companies}", companies)).report
+        data = pipeline(sector(tmp_path / f"ws{companies}", companies)).report
         ranked = data.teams["ytd"].get_column("company").to_list()
         middle = ranked[len(ranked) // 2]
         (context,) = iter_company_contexts(data, "en", [middle])
@@ -60,8 +59,8 @@ def test_a_company_report_has_the_same_pages_at_20_and_200_companies(tmp_path: P
     assert pages[20] == pages[200]
 
 
-def test_the_first_and_the_last_teams_see_the_leaders_and_their_neighbours(tmp_path: Path) -> None:
-    data = computed(sector(tmp_path / "ws", 12)).report
+def test_the_first_and_the_last_teams_see_the_leaders_and_their_neighbours(tmp_path: Path, pipeline) -> None:
+    data = pipeline(sector(tmp_path / "ws", 12)).report
     ranked = data.teams["ytd"].get_column("company").to_list()
     first, last = iter_company_contexts(data, "en", [ranked[0], ranked[-1]])
     assert [p.rank for p in first.peers.ytd.peers] == [1, 2, 3, 4, 5] and first.peers.ytd.peers[0].own
@@ -72,8 +71,8 @@ def test_the_first_and_the_last_teams_see_the_leaders_and_their_neighbours(tmp_p
     assert last.peers.ytd.average.team_score == scores.mean()
 
 
-def test_the_pool_takes_a_stream_of_documents_a_few_at_a_time(tmp_path: Path) -> None:
-    data = computed(sector(tmp_path / "ws", 8)).report
+def test_the_pool_takes_a_stream_of_documents_a_few_at_a_time(tmp_path: Path, pipeline) -> None:
+    data = pipeline(sector(tmp_path / "ws", 8)).report
     made: list[Path] = []
     done_when_asked: list[int] = []
 

@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 import tinyhtml5
 
-from ranking.load.workspace import load_workspace
 from ranking.period import Period
-from ranking.pipeline import compute, run
+from ranking.pipeline import run
 from ranking.render.environment import render
 from ranking.render.web import leaderboard_page
 from ranking.report.leaderboard import leaderboard_context
-from tests.conftest import REPO
 from tests.render.test_documents import INJECTIONS, injected
+from tests.workspaces import REPO
 
 PERIOD = Period(2021, 10)
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -89,14 +88,12 @@ def test_the_page_asks_nothing_of_any_host_or_file(demo_run: Path) -> None:
     assert all(s.get("src") is None for s in tree.iter(f"{NS}script"))
 
 
-def test_third_party_text_is_escaped_as_in_the_pdf_and_the_logo_inlined(tmp_path: Path) -> None:
+def test_third_party_text_is_escaped_as_in_the_pdf_and_the_logo_inlined(tmp_path: Path, pipeline) -> None:
     root = injected(tmp_path / "ws", '[report]\nlogo = "logo.svg"\n')
     (root / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 1"><rect width="4" height="1"/></svg>'
     )
-    ws = load_workspace(root)
-    assert ws is not None
-    data = compute(ws, PERIOD).report
+    data = pipeline(root, PERIOD).report
     context = leaderboard_context(data, "fr")
     page, pdf_html = leaderboard_page(context, data.logo), render("leaderboard.html", context, "fr")
     name = '<img src="file:///etc/hostname">'
@@ -118,8 +115,6 @@ def test_no_watchlist_content_reaches_the_page(demo_run: Path) -> None:
     assert "compliance" not in html and "watchlist" not in html
 
 
-def test_the_page_is_the_same_for_the_same_context(demo_run: Path, tmp_path: Path) -> None:
-    ws = load_workspace(REPO / "fixtures" / "demo")
-    assert ws is not None
-    data = compute(ws, PERIOD).report
+def test_the_page_is_the_same_for_the_same_context(demo_run: Path, tmp_path: Path, demo_data) -> None:
+    data = demo_data.report
     assert leaderboard_page(leaderboard_context(data, "en")) == (demo_run / "leaderboard.html").read_text("utf-8")

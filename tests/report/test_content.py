@@ -21,7 +21,6 @@ from ranking.report.content import FlaggedPost, excerpt_around, hit_spans
 from ranking.report.i18n import Translator
 from ranking.report.leaderboard import leaderboard_context
 from ranking.text.keywords import fold, keyword_pattern
-from tests.conftest import DEMO, computed
 from tests.workspaces import person, post, runs_in_fresh_processes, workspace, write_csv
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -180,8 +179,8 @@ def named_terms(text: str, terms: tuple[str, ...]) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_leaderboard_never_shows_compliance_flags(lang: str) -> None:
-    demo = computed(DEMO)
+def test_the_leaderboard_never_shows_compliance_flags(lang: str, demo_data: RunData) -> None:
+    demo = demo_data
     data, watchlist = demo.report, demo.workspace.settings.compliance.watchlist
     assert data.content.flagged.height > 5, "the demo must have flagged posts for this test to mean anything"
     context = leaderboard_context(data, lang)
@@ -214,8 +213,8 @@ def test_a_company_report_lists_exactly_its_own_flagged_posts(small, tmp_path: P
     assert all("Ana Lopez" not in t for t in texts)
 
 
-def test_every_demo_report_lists_its_company_s_flagged_posts_only() -> None:
-    data = computed(DEMO).report
+def test_every_demo_report_lists_its_company_s_flagged_posts_only(demo_data: RunData) -> None:
+    data = demo_data.report
     roster = dict(data.roster.select("executive_id", "company").iter_rows())
     hits = data.content.flagged
     for context in company_contexts(data, "fr"):
@@ -228,8 +227,8 @@ def test_every_demo_report_lists_its_company_s_flagged_posts_only() -> None:
         assert (own.height > 0) == bool(tables)
 
 
-def test_no_watchlist_and_no_topics_read_plainly(tmp_path: Path) -> None:
-    data = computed(toned(tmp_path / "ws", "[topics]\n")).report
+def test_no_watchlist_and_no_topics_read_plainly(tmp_path: Path, pipeline) -> None:
+    data = pipeline(toned(tmp_path / "ws", "[topics]\n")).report
     acme = render("company.html", next(c for c in company_contexts(data, "en") if c.company == "acme"), "en")
     assert "No product watchlist is set in the settings" in acme and 'class="ranking flagged"' not in acme
     board = render("leaderboard.html", leaderboard_context(data, "en"), "en")

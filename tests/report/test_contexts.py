@@ -16,7 +16,7 @@ from ranking.render.environment import environment
 from ranking.report.reference import DOCUMENTS, hints, nested, reference
 from ranking.report.rows import ByScope
 from ranking.resources import templates_dir
-from tests.conftest import REPO
+from tests.workspaces import REPO
 
 
 def reachable() -> list[type]:

@@ -15,14 +15,13 @@ from ranking.score.series import (
     platform_scores,
     team_monthly_scores,
 )
-from tests.conftest import DEMO, PERIOD
-from tests.workspaces import small_workspace
+from tests.workspaces import DEMO, PERIOD, small_workspace
 
 
 def test_monthly_series_add_up_to_the_year_to_date(tmp_path: Path, pipeline) -> None:
     run = pipeline(small_workspace(tmp_path))
     ws = run.workspace
-    months = monthly_scores(run.posts["ytd"], ws.roster, ws.settings.scoring, PERIOD)
+    months = monthly_scores(run.posts["ytd"], ws.roster, ws.settings.scoring.timezone, PERIOD)
     assert months.height == 3 * 10
     ana = months.filter(pl.col("executive_id") == "ana").get_column("score").to_list()
     assert ana[:3] == [0, 10, 0] and ana[9] == 9 + 23 + 23 + 1  # the late January post is February's in Paris
@@ -37,7 +36,7 @@ def test_monthly_series_add_up_to_the_year_to_date(tmp_path: Path, pipeline) -> 
 def test_demo_series_match_the_scores(pipeline) -> None:
     run = pipeline(DEMO)
     ws, scores = run.workspace, run.scores
-    months = monthly_scores(run.posts["ytd"], ws.roster, ws.settings.scoring, PERIOD)
+    months = monthly_scores(run.posts["ytd"], ws.roster, ws.settings.scoring.timezone, PERIOD)
     october = months.filter(pl.col("month") == 10).select("executive_id", "score")
     joined = scores["month"].executives.join(october, on="executive_id")
     assert joined.height == ws.roster.height and (joined["score"] == joined["influence_score"]).all()
@@ -46,13 +45,13 @@ def test_demo_series_match_the_scores(pipeline) -> None:
 def test_platform_split_and_best_posts(tmp_path: Path, pipeline) -> None:
     run = pipeline(small_workspace(tmp_path))
     ws = run.workspace
-    split = platform_scores(run.posts["month"], ws.roster, ws.settings.scoring)
+    split = platform_scores(run.posts["month"], ws.roster)
     assert split.filter(pl.col("executive_id") == "ana").row(0, named=True) == {
         "executive_id": "ana",
         "linkedin": 47,
         "x": 9,
     }
-    best = best_posts(run.posts["month"], ws.settings.scoring, 2)
+    best = best_posts(run.posts["month"], 2)
     ana = best.filter(pl.col("executive_id") == "ana")
     assert ana.get_column("post_id").to_list() == ["4", "3"]  # equal influence: the most recent first
     assert "8" not in best.get_column("post_id").to_list()  # a repost is never a best post

@@ -8,7 +8,6 @@ from pathlib import Path
 from ranking.render.environment import render
 from ranking.report.company import company_contexts
 from ranking.report.leaderboard import leaderboard_context
-from tests.conftest import computed
 from tests.workspaces import person, post, workspace
 
 
@@ -23,8 +22,8 @@ def _sector(root: Path, top_teams: int) -> Path:
     return workspace(root, people, posts, toml=f'[report]\nlang = "en"\ntop_teams = {top_teams}\n')
 
 
-def test_the_leaderboard_lists_the_shown_teams_executives_and_counts_the_others(tmp_path: Path) -> None:
-    data = computed(_sector(tmp_path / "ws", top_teams=2)).report
+def test_the_leaderboard_lists_the_shown_teams_executives_and_counts_the_others(tmp_path: Path, pipeline) -> None:
+    data = pipeline(_sector(tmp_path / "ws", top_teams=2)).report
     q = leaderboard_context(data, "en").quality
     assert {p.executive_id for p in q.people} == {"gap3", "gap2"}  # the two best teams, in both scopes
     assert {a.company_name for a in q.absent} == {"Co3", "Co2"}
@@ -38,8 +37,8 @@ def test_the_leaderboard_lists_the_shown_teams_executives_and_counts_the_others(
     assert [(a.company_name, len(a.names)) for a in co0.issues.absent] == [("Co0", 1)]
 
 
-def test_every_executive_is_listed_when_every_team_is_shown(tmp_path: Path) -> None:
-    data = computed(_sector(tmp_path / "ws", top_teams=50)).report
+def test_every_executive_is_listed_when_every_team_is_shown(tmp_path: Path, pipeline) -> None:
+    data = pipeline(_sector(tmp_path / "ws", top_teams=50)).report
     q = leaderboard_context(data, "en").quality
     assert {p.executive_id for p in q.people} == {f"gap{i}" for i in range(4)} and q.unlisted == 0
     assert "other teams" not in render("leaderboard.html", leaderboard_context(data, "en"), "en")

@@ -14,7 +14,6 @@ from ranking.cli import cli
 from ranking.render.environment import render
 from ranking.report.company import company_contexts
 from ranking.settings import COMPANY_SECTIONS, Settings
-from tests.conftest import computed
 from tests.workspaces import person, post, workspace
 
 #: The `id` of the HTML section each part prints in (tone, executive_tones and topics share the tone page).
@@ -50,8 +49,8 @@ def _workspace(root: Path, toml: str | None = None) -> Path:
     return workspace(root, people, posts, toml=toml)
 
 
-def _report(root: Path) -> str:
-    acme = next(c for c in company_contexts(computed(root).report, "en") if c.company == "acme")
+def _report(pipeline, root: Path) -> str:
+    acme = next(c for c in company_contexts(pipeline(root).report, "en") if c.company == "acme")
     return render("company.html", acme, "en")
 
 
@@ -59,9 +58,9 @@ def _sections(html: str) -> list[str]:
     return re.findall(r'<section[^>]*id="([^"]+)"', html)
 
 
-def test_every_part_is_printed_by_default_in_the_reports_order(tmp_path: Path) -> None:
+def test_every_part_is_printed_by_default_in_the_reports_order(tmp_path: Path, pipeline) -> None:
     assert Settings().report.sections == COMPANY_SECTIONS
-    html = _report(_workspace(tmp_path / "ws"))
+    html = _report(pipeline, _workspace(tmp_path / "ws"))
     assert _sections(html) == ["overview", *dict.fromkeys(PAGE_OF[s] for s in COMPANY_SECTIONS)]
     assert all(mark in html for mark in MARK_OF.values())
 
@@ -75,9 +74,9 @@ def test_every_part_is_printed_by_default_in_the_reports_order(tmp_path: Path) -
         (),
     ],
 )
-def test_only_the_chosen_parts_are_printed(tmp_path: Path, chosen: tuple[str, ...]) -> None:
+def test_only_the_chosen_parts_are_printed(tmp_path: Path, chosen: tuple[str, ...], pipeline) -> None:
     listed = ", ".join(f'"{s}"' for s in chosen)
-    html = _report(_workspace(tmp_path / "ws", f"[report]\nsections = [{listed}]\n"))
+    html = _report(pipeline, _workspace(tmp_path / "ws", f"[report]\nsections = [{listed}]\n"))
     expected = ["overview", *dict.fromkeys(PAGE_OF[s] for s in COMPANY_SECTIONS if s in chosen)]
     assert _sections(html) == expected
     for part, mark in MARK_OF.items():

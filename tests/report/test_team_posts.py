@@ -9,7 +9,6 @@ import tinyhtml5
 
 from ranking.render.environment import render
 from ranking.report.company import company_contexts
-from tests.conftest import computed
 from tests.workspaces import person, post, workspace
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -29,22 +28,24 @@ def _team(root: Path, toml: str, members: int = 3) -> Path:
     return workspace(root, people, posts, toml=toml)
 
 
-def _acme(root: Path):
-    return next(c for c in company_contexts(computed(root).report, "en") if c.company == "acme")
+def _acme(pipeline, root: Path):
+    return next(c for c in company_contexts(pipeline(root).report, "en") if c.company == "acme")
 
 
-def test_the_team_best_posts_are_the_most_influential_of_the_month_capped_per_executive(tmp_path: Path) -> None:
-    acme = _acme(_team(tmp_path / "ws", "[report]\nteam_posts = 4\nbest_posts = 2\n"))
+def test_the_team_best_posts_are_the_most_influential_of_the_month_capped_per_executive(
+    tmp_path: Path, pipeline
+) -> None:
+    acme = _acme(pipeline, _team(tmp_path / "ws", "[report]\nteam_posts = 4\nbest_posts = 2\n"))
     quoted = [(p.executive_id, p.post.influence) for p in acme.posts]
     # m0 and m1 have 1,000; the CEO's two best (500, 400) come before the members' 60s; the CEO's third is left out
     assert quoted == [("m1", 1001.0), ("m0", 1000.0), ("ceo", 500.0), ("ceo", 400.0)]
     assert acme.quiet == ("Ida Idle",)
 
 
-def test_the_posts_section_holds_team_posts_whatever_the_team_size(tmp_path: Path) -> None:
+def test_the_posts_section_holds_team_posts_whatever_the_team_size(tmp_path: Path, pipeline) -> None:
     def quoted(members: int) -> list[str]:
         root = _team(tmp_path / f"ws{members}", "[report]\nteam_posts = 5\n", members)
-        tree = tinyhtml5.parse(render("company.html", _acme(root), "en"))
+        tree = tinyhtml5.parse(render("company.html", _acme(pipeline, root), "en"))
         section = next(s for s in tree.iter(f"{XHTML}section") if s.get("id") == "posts")
         return [d.get("data-id") for d in section.iter(f"{XHTML}div") if d.get("class") == "post"]
 

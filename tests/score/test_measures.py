@@ -16,10 +16,9 @@ from ranking.cli import cli
 from ranking.errors import InputError
 from ranking.period import SCOPES, window
 from ranking.score.measures import measures, percentile
-from ranking.score.ranks import score
+from ranking.score.ranks import score, with_influence
 from ranking.settings import Scoring, load_settings
-from tests.conftest import COMPANIES, PERIOD, ROSTER, post_rows, posts_frame
-from tests.workspaces import measures_workspace
+from tests.workspaces import COMPANIES, PERIOD, ROSTER, measures_workspace, post_rows, posts_frame
 
 
 def rows_of(frame: pl.DataFrame, scope: str, key: str) -> dict[str, dict[str, Any]]:
@@ -147,7 +146,7 @@ impressions = st.one_of(st.none(), st.integers(0, 100_000))
 
 def measured_of(rows: list[dict], roster: pl.DataFrame = FOLLOWED, min_posts: int = 3) -> Any:
     frame = posts_frame(rows)
-    scores = score(frame, roster, COMPANIES, Scoring(), PERIOD)
+    scores = score(with_influence(frame, Scoring()), roster, COMPANIES, Scoring(), PERIOD)
     posts = {s: frame.filter(window(PERIOD, s, "Europe/Paris").contains()) for s in SCOPES}
     return measures(scores, posts, roster, Scoring(), min_posts)
 

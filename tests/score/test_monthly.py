@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
 
 from ranking.cli import cli
 from ranking.period import Period
-from ranking.score.monthly import TODAY_VARIABLE, last_complete_month, local_day, today
+from ranking.score.monthly import TODAY_VARIABLE, last_complete_month, today
 from tests.workspaces import person, post, workspace
 
 
@@ -44,6 +45,11 @@ def invoke(args: list[str], today_: str, **env: str) -> Result:
 )
 def test_the_last_complete_month_is_the_one_before_today(day: date, expected: Period) -> None:
     assert last_complete_month(day) == expected
+
+
+def local_day(instant: datetime, timezone: str) -> date:
+    """The date of an instant in a time zone, as `today` reads the clock (datetime.now(ZoneInfo(timezone)))."""
+    return instant.astimezone(ZoneInfo(timezone)).date()
 
 
 def test_today_is_read_in_the_workspace_time_zone() -> None:

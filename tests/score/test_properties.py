@@ -6,16 +6,16 @@ import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ranking.score.ranks import score
+from ranking.score.ranks import score, with_influence
 from ranking.settings import Scoring
-from tests.conftest import COMPANIES, PEOPLE, PERIOD, ROSTER, post_rows, posts_frame
+from tests.workspaces import COMPANIES, PEOPLE, PERIOD, ROSTER, post_rows, posts_frame
 
 posts_strategy = post_rows()
 frame = posts_frame
 
 
 def run(rows: list[dict]):
-    return score(frame(rows), ROSTER, COMPANIES, Scoring(), PERIOD)
+    return score(with_influence(frame(rows), Scoring()), ROSTER, COMPANIES, Scoring(), PERIOD)
 
 
 def as_dict(scores, scope: str, which: str, key: str) -> dict:

@@ -9,14 +9,20 @@ import pytest
 
 from ranking.load.workspace import load_workspace
 from ranking.period import Period
-from ranking.score.ranks import score, table
+from ranking.score.ranks import score, table, with_influence
 from tests.workspaces import POST_FIELDS, person, post, workspace, write_csv
 
 
 def scores_of(root: Path, period: str = "2021-10"):
     ws = load_workspace(root)
     assert ws is not None
-    return score(ws.posts, ws.roster, ws.companies, ws.settings.scoring, Period.parse(period))
+    return score(
+        with_influence(ws.posts, ws.settings.scoring),
+        ws.roster,
+        ws.companies,
+        ws.settings.scoring,
+        Period.parse(period),
+    )
 
 
 def executive(scores, scope: str, pid: str) -> dict:

@@ -1,4 +1,10 @@
-"""The export formats: one module per platform export or scraper result, and the registry that recognises a file."""
+"""The export formats: one module per platform export or scraper result, and the registry that recognises a file.
+
+A format module only describes itself: `NAME`, `DESCRIPTION`, `matches(path, head)` and `load(path, shown, ctx)`
+(a scraping service's module: its `READERS`, `ranking.load.scraped.Reader`s). What they share is the loading
+core's, below this package (`ranking.load.convert`, `scraped`, `flat`, `accounting`, `base`), never another
+format's.
+"""
 
 from __future__ import annotations
 
@@ -40,19 +46,6 @@ class Format:
     load: Callable[[Path, str, LoadContext], Export]
 
 
-def _canonical_matches(path: Path, head: bytes) -> bool:
-    suffix = path.suffix.lower()
-    if suffix not in canonical.SUFFIXES:
-        return False
-    if suffix == ".parquet":
-        return head.startswith(b"PAR1")
-    first = head.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t[")
-    if suffix in (".json", ".jsonl", ".ndjson"):
-        return first.startswith("{") and '"posted_at"' in first.split("}", 1)[0]
-    header = first.split("\n", 1)[0].lower()
-    return "posted_at" in header
-
-
 #: The scraping services' results, recognised by their fields (before the canonical files: an Apify CSV's
 #: `posted_at/timestamp` column would read as a canonical `posted_at`).
 SCRAPERS = [
@@ -62,12 +55,7 @@ SCRAPERS = [
 
 FORMATS: list[Format] = [
     *SCRAPERS,
-    Format(
-        "canonical",
-        "canonical CSV/JSON/Parquet with the contract's field names (posted_at, post_id or url, ...)",
-        _canonical_matches,
-        canonical.load,
-    ),
+    Format(canonical.NAME, canonical.DESCRIPTION, canonical.matches, canonical.load),
     Format(x_archive.NAME, x_archive.DESCRIPTION, x_archive.matches, x_archive.load),
     Format(x_analytics.CLASSIC, x_analytics.CLASSIC_DESCRIPTION, x_analytics.classic_matches, x_analytics.load_classic),
     Format(x_analytics.CONTENT, x_analytics.CONTENT_DESCRIPTION, x_analytics.content_matches, x_analytics.load_content),

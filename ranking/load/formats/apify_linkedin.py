@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ranking.load.formats.scraped import Fields, Reader, number
+from ranking.load.scraped import Fields, Reader, number
 
 
 def _apimaestro(f: Fields) -> dict[str, pl.Expr]:

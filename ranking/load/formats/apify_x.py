@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ranking.load.formats.scraped import Fields, Reader
+from ranking.load.scraped import Fields, Reader
 
 _HANDLE_IN_URL = r"(?i)(?:twitter|x)\.com/([^/?#]+)/status"
 

@@ -19,7 +19,7 @@ import polars as pl
 from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
-from ranking.load.formats.canonical import to_canonical
+from ranking.load.convert import to_canonical
 from ranking.load.sniff import owner, whole_number_text
 from ranking.load.tabular import LINE
 from ranking.load.values import post_id_from_url

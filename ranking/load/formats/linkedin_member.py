@@ -15,7 +15,7 @@ import polars as pl
 from ranking import schema
 from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext, export_date
-from ranking.load.formats.canonical import to_canonical
+from ranking.load.convert import to_canonical
 from ranking.load.sniff import has_columns, named, owner, pick_columns
 from ranking.load.tabular import read_table
 

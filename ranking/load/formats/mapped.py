@@ -15,17 +15,14 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
+from ranking.load.accounting import NOT_POSTS, OFF_ROSTER
 from ranking.load.base import Export, LoadContext, export_date
-from ranking.load.formats.canonical import SUFFIXES, read_any, to_canonical
-from ranking.load.formats.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat
+from ranking.load.convert import SUFFIXES, read_any, to_canonical
+from ranking.load.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
 from ranking.load.values import normalise_handle, problems_where
 from ranking.settings import SOURCE_FIELDS, Source
-
-#: Why records are left out (the same words as the built-in readers', for `validate`).
-NOT_POSTS = "not a post of the profile's (a like, a comment)"
-OFF_ROSTER = "not in the roster"
 
 NAME = "mapped"
 DESCRIPTION = "files named by [[sources]] in ranking.toml, or with the columns postUrl, postDate, likeCount, ..."

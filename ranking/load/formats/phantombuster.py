@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ranking.load.formats.mapped import LINKEDIN_ACTIVITY
-from ranking.load.formats.scraped import Fields, Reader
+from ranking.load.scraped import Fields, Reader
 
 _KINDS = {value.lower(): kind for value, kind in LINKEDIN_ACTIVITY.kinds.items()}
 

@@ -20,7 +20,7 @@ import polars as pl
 from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
-from ranking.load.formats.canonical import to_canonical
+from ranking.load.convert import to_canonical
 from ranking.load.sniff import named, owner, unescape
 from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode

@@ -15,7 +15,7 @@ import fastexcel
 import polars as pl
 
 from ranking.errors import InputError
-from ranking.load.formats.canonical import json_records
+from ranking.load.convert import json_records
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode, read_table
 

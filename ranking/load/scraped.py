@@ -1,7 +1,8 @@
 """What the readers of scraping services' results share: finding fields in a flattened download, whose post
 each record is, the records left out (error records, accounts not in the roster) and the count of each.
 
-A reader says how its service's fields make the scraped columns (`SCRAPED`); this module turns them into posts:
+A reader (a `Reader` in a module of `formats/`) says how its service's fields make the scraped columns
+(`SCRAPED`); this module turns them into posts:
 - a file in exports/<executive_id>/ is that executive's; a file on top (a search, a feed, a dataset of many
   profiles) is matched record by record on `handle` (X handle, LinkedIn slug or profile URL); records of
   accounts not in the roster are skipped and counted (errors with `[inputs] strict`);
@@ -20,18 +21,16 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
+from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER
 from ranking.load.base import Export, LoadContext, export_date
-from ranking.load.formats.canonical import to_canonical
-from ranking.load.formats.flat import SUFFIXES, field_names, has_fields, read_flat
-from ranking.load.formats.mapped import NOT_POSTS, OFF_ROSTER
+from ranking.load.convert import to_canonical
+from ranking.load.flat import SUFFIXES, field_names, has_fields, read_flat
 from ranking.load.tabular import LINE
 from ranking.load.values import Check, check_problems, normalise_handle, reduce_post_id
 
 #: The columns a reader makes of a service's fields (all strings, but `error`, a boolean).
 SCRAPED = ("platform", "post_id", "kind", "posted_at", "text", "url", "reactions", "comments", "shares",
            "impressions", "handle", "reposted_from", "snapshot", "followers", "alias", "error")  # fmt: skip
-NO_AUTHOR = "no author to tell whose post it is"
-ERROR_RECORDS = "error records of the dataset"
 
 
 class Fields:
