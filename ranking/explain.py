@@ -63,7 +63,7 @@ def _explain(root: Path, period: Period, executive_id: str) -> Explanation:
     # the kind is part of the key: one's own post and one's repost of it share their post_id
     month = own["month"].select("platform", "post_id", "kind")
     posts = (
-        post_measures(own["ytd"], ws.roster, ws.settings.scoring)
+        post_measures(own["ytd"], ws.roster)
         .join(month.with_columns(pl.lit(True).alias("in_month")), on=["platform", "post_id", "kind"], how="left")
         .with_columns(pl.col("in_month").fill_null(False), local_time("posted_at", timezone).alias("local_time"))
         .sort(["posted_at", "platform", "post_id"])

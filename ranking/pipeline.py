@@ -96,7 +96,7 @@ def compute(ws: Workspace, period: Period, step: Step | None = None, check_month
     executives = with_tone_shares(table(scores, "executives"), posts, "executive_id")
     companies = with_tone_shares(table(scores, "companies"), posts, "company")
     # The measures beyond volume (issue 13) come after the tone shares, the contract's columns staying first.
-    measured = measures(scores, posts, ws.roster, ws.settings.scoring, ws.settings.measures.min_posts)
+    measured = measures(scores, posts, ws.roster, ws.settings.measures.min_posts)
     executives = with_measures(executives, measured.executives, "executive_id")
     companies = with_measures(companies, measured.companies, "company")
     report = report_data(ws, scores, posts, period, measured)

@@ -15,7 +15,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formataddr, formatdate
 
 from ranking.deliver.ledger import Key
-from ranking.load.contacts import Recipient, recipients
+from ranking.load.contacts import Recipient
 from ranking.period import Period
 from ranking.render.environment import render
 from ranking.report.i18n import Translator
@@ -23,9 +23,6 @@ from ranking.settings import Settings
 
 #: Every part 7-bit (quoted-printable or base64): no reliance on the server's 8BITMIME.
 POLICY = SMTP_POLICY.clone(cte_type="7bit")
-
-#: Recipients are read and checked where the workspace is (ranking.load.contacts): `validate` applies the same rules.
-__all__ = ["POLICY", "EmailContext", "Recipient", "build_message", "make_message_id", "recipients"]
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ import polars as pl
 
 from ranking.deliver.ledger import DeliveryError, Key, Ledger, attachments_digest
 from ranking.deliver.mailer import Mailer, Permanent, Unknown
-from ranking.deliver.message import POLICY, Recipient, build_message, make_message_id, recipients
+from ranking.deliver.message import POLICY, build_message, make_message_id
 from ranking.errors import InputError, Problem, UsageError
 from ranking.interrupt import interruptible
+from ranking.load.contacts import Recipient, recipients
 from ranking.load.workspace import load_companies
 from ranking.outputs.publish import LEDGER, OUTBOX, month_lock
 from ranking.outputs.staging import staged_directory

@@ -23,39 +23,24 @@ class Recipient:
     name: str | None
 
 
-def check_company_name(name: str) -> str | None:
-    """Why a company's name cannot go into a message (a line break), or None."""
-    try:
-        check_header_text(name, f"company name {name!r}")
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-def check_comms_email(entry: str) -> str | None:
-    """Why one `comms_emails` entry is not an address `send` can mail, or None."""
-    try:
-        parse_address(entry)
-    except ValueError as exc:
-        return f"comms_emails: {exc}"
-    return None
-
-
 def recipients(companies: pl.DataFrame, shown: str) -> tuple[list[Recipient], list[Problem]]:
     """One recipient per distinct address of each company's comms_emails (a list column, as load_companies
     reads it), and the problems found, each naming `shown` and the company's line."""
     found: list[Recipient] = []
     problems: list[Problem] = []
     for row in companies.iter_rows(named=True):
-        if reason := check_company_name(row["name"] or ""):
-            problems.append(Problem(shown, reason, row[LINE]))
+        try:  # the name goes into the message's headers
+            check_header_text(row["name"] or "", f"company name {row['name']!r}")
+        except ValueError as exc:
+            problems.append(Problem(shown, str(exc), row[LINE]))
             continue
         seen: set[str] = set()
         for entry in row["comms_emails"]:
-            if reason := check_comms_email(entry):
-                problems.append(Problem(shown, reason, row[LINE]))
+            try:
+                address, name = parse_address(entry)
+            except ValueError as exc:
+                problems.append(Problem(shown, f"comms_emails: {exc}", row[LINE]))
                 continue
-            address, name = parse_address(entry)
             if address.lower() not in seen:
                 seen.add(address.lower())
                 found.append(Recipient(row["company"], row["name"], address, name))

@@ -77,12 +77,6 @@ class ReportData:
     movers: Moves  # the month's climbers and fallers
 
 
-def logo_path(ws: Workspace) -> Path | None:
-    """The publisher's logo named by the settings: a file inside the workspace, or an InputError (the rule
-    `validate` applies too: ranking.settings.files)."""
-    return logo_file(ws.root, ws.settings)
-
-
 def badge(threshold: float) -> pl.Expr:
     """`collective` when the score is spread (collectivity at or above the threshold, and at least two effective
     contributors: in a small team, collectivity alone is high even when one person carries everything),
@@ -183,7 +177,7 @@ def report_data(
         companies=ws.companies,
         posts=ws.post_count,
         warnings=tuple(relative_names(ws.root, w) for w in ws.warnings),
-        logo=logo_path(ws),
+        logo=logo_file(ws.root, ws.settings),  # the rule `validate` applies (ranking.settings.files)
         content=content_facts(posts["ytd"], ws.settings, ws.scan),
         measured=measured,
         movers=Moves(*movers(teams["month"], report.movers), *movers(month_people, report.movers)),

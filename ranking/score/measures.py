@@ -31,8 +31,7 @@ import polars as pl
 from ranking.period import Scope
 from ranking.score import catalogue
 from ranking.score.catalogue import Table
-from ranking.score.ranks import ScopeScores, influence
-from ranking.settings import Scoring
+from ranking.score.ranks import ScopeScores
 
 _SPLIT = ("reactions", "comments", "shares")
 _FOLLOWERS = {"linkedin": "linkedin_followers", "x": "x_followers"}
@@ -46,12 +45,12 @@ def interactions() -> pl.Expr:
     return pl.when(has_split).then(split).otherwise(pl.col("engagements")).cast(pl.Int64)
 
 
-def post_measures(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame, weights: Scoring) -> pl.DataFrame:
+def post_measures(posts: pl.DataFrame | pl.LazyFrame, roster: pl.DataFrame) -> pl.DataFrame:
     """The posts with what each adds to the measures: `company` (the roster's), `influence`, `interactions`,
     `measured` (an own post with a count: it enters the medians and rates), `rated` (measured with impressions > 0:
     it enters the engagement rate), `followers` (of its author on its platform, where known) and
     `per_1k_followers` (1,000 × interactions / followers, where both are known)."""
-    return _post_measures(posts.lazy(), _people(roster), weights).collect()
+    return _post_measures(posts.lazy(), _people(roster)).collect()
 
 
 def _people(roster: pl.DataFrame) -> pl.DataFrame:
@@ -66,9 +65,9 @@ def _people(roster: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame, weights: Scoring) -> pl.LazyFrame:
-    """`post_measures` as a query (`people`: `_people` of the roster). Classified posts (ranking.content.classify)
-    already carry their `influence`: it is computed here only for posts that come without it."""
+def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame) -> pl.LazyFrame:
+    """`post_measures` as a query (`people`: `_people` of the roster); the posts carry their `influence`
+    (ranking.score.ranks.with_influence, computed once per run)."""
     platform = pl.col("platform")
     followers = (
         pl.when(platform == "linkedin")
@@ -79,12 +78,11 @@ def _post_measures(posts: pl.LazyFrame, people: pl.DataFrame, weights: Scoring) 
     measured = (pl.col("kind") != "repost") & pl.col("interactions").is_not_null()
     known = pl.col("followers") > 0
     names = posts.collect_schema().names()
-    own = [] if "influence" in names else [influence(weights).alias("influence")]
     return (
         posts.drop([c for c in ("company", "interactions") if c in names])
         .join(people.lazy(), on="executive_id", how="left", maintain_order="left")
         .rename({"__company": "company"})
-        .with_columns(*own, interactions().alias("interactions"), followers.alias("followers"))
+        .with_columns(interactions().alias("interactions"), followers.alias("followers"))
         .drop(*_FOLLOWERS.values())
         .with_columns(measured.alias("measured"))
         .with_columns(
@@ -137,9 +135,9 @@ class Measured:
 
 
 def _scope_measures(
-    scope: str, scores: ScopeScores, posts: pl.DataFrame, roster: pl.DataFrame, weights: Scoring, min_posts: int
+    scope: str, scores: ScopeScores, posts: pl.DataFrame, roster: pl.DataFrame, min_posts: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    measured = _post_measures(posts.lazy(), _people(roster), weights).filter(pl.col("measured"))
+    measured = _post_measures(posts.lazy(), _people(roster)).filter(pl.col("measured"))
     executives = scores.executives.select("executive_id", "influence_score").join(
         _aggregated(measured, "executive_id", "executives", min_posts),
         on="executive_id",
@@ -159,13 +157,12 @@ def measures(
     scores: Mapping[Scope, ScopeScores],
     posts: Mapping[Scope, pl.DataFrame],
     roster: pl.DataFrame,
-    weights: Scoring,
     min_posts: int,
 ) -> Measured:
     """The measures beyond volume of each scope, from its scores (team scores, influence scores) and the posts of
-    its window (classified, with their `influence`: ranking.pipeline.windowed_posts; posts without it have it
-    computed from `weights`), with the roster's follower counts."""
-    parts = [_scope_measures(s, scores[s], posts[s], roster, weights, min_posts) for s in scores]
+    its window (classified, with their `influence`: ranking.pipeline.windowed_posts), with the roster's follower
+    counts."""
+    parts = [_scope_measures(s, scores[s], posts[s], roster, min_posts) for s in scores]
     return Measured(pl.concat([e for e, _ in parts]), pl.concat([c for _, c in parts]))
 
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import ranking.pipeline
 from ranking.cli import cli
 from ranking.deliver.ledger import DeliveryError, Key, Ledger
-from ranking.deliver.message import Recipient, build_message
+from ranking.deliver.message import build_message
+from ranking.load.contacts import Recipient
 from ranking.period import Period
 from ranking.settings import Report, Settings, Smtp
 from ranking.text.address import parse_address

@@ -145,10 +145,10 @@ impressions = st.one_of(st.none(), st.integers(0, 100_000))
 
 
 def measured_of(rows: list[dict], roster: pl.DataFrame = FOLLOWED, min_posts: int = 3) -> Any:
-    frame = posts_frame(rows)
-    scores = score(with_influence(frame, Scoring()), roster, COMPANIES, Scoring(), PERIOD)
+    frame = with_influence(posts_frame(rows), Scoring()).collect()  # as a run gives them: with their influence
+    scores = score(frame, roster, COMPANIES, Scoring(), PERIOD)
     posts = {s: frame.filter(window(PERIOD, s, "Europe/Paris").contains()) for s in SCOPES}
-    return measures(scores, posts, roster, Scoring(), min_posts)
+    return measures(scores, posts, roster, min_posts)
 
 
 def median_bound(values: list[float]) -> float:
