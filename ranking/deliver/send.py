@@ -88,9 +88,10 @@ def _password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
 
 def _attachments(folder: Path, company: str, period: Period, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
     t = Translator(lang)
+    company_file, leaderboard_file = t("email.filename.company"), t("email.filename.leaderboard")
     wanted = [
-        (folder / "companies" / f"{company}.pdf", f"{t('email.filename.company')}-{company}-{period}.pdf"),
-        (folder / "leaderboard.pdf", f"{t('email.filename.leaderboard')}-{period}.pdf"),
+        (folder / "companies" / f"{company}.pdf", f"{company_file}-{company}-{period}.pdf"),
+        (folder / "leaderboard.pdf", f"{leaderboard_file}-{period}.pdf"),
     ]
     missing = [str(path) for path, _ in wanted if not path.is_file()]
     return ([(name, path.read_bytes()) for path, name in wanted] if not missing else []), missing

@@ -91,14 +91,14 @@ def write_workbook(
     for which, contract in SHEETS:
         frame = sheet_frame(scores, which, contract, measured)
         columns = frame.columns
-        sheet = workbook.add_worksheet(t(f"xlsx.sheet.{which}"))
-        headers = [t(f"xlsx.col.{c}") for c in columns]
+        sheet = workbook.add_worksheet(t.of("xlsx.sheet", which))
+        headers = [t.of("xlsx.col", c) for c in columns]
         for col, name in enumerate(columns):
             values = frame.get_column(name).to_list()
             dtype = frame.schema[name]
             for row, value in enumerate(values, start=1):
                 if name == "scope":
-                    sheet.write_string(row, col, t(f"scope.{value}"), text)
+                    sheet.write_string(row, col, t.of("scope", value), text)
                 elif value is None:
                     sheet.write_blank(row, col, None)
                 elif dtype == pl.String:

@@ -343,24 +343,6 @@ def test_templates_hold_no_text_outside_the_catalogues() -> None:
         assert not re.search(r"[^\W\d_]", stripped), f"{path.name}: {stripped.split()!r}"
 
 
-def test_catalogues_have_the_same_labels_and_every_label_used() -> None:
-    import tomllib
-
-    fr = tomllib.loads((templates_dir() / "i18n" / "fr.toml").read_text(encoding="utf-8"))
-    en = tomllib.loads((templates_dir() / "i18n" / "en.toml").read_text(encoding="utf-8"))
-    assert set(fr) == set(en)
-    for name in ("fr", "en"):
-        catalogue = {"fr": fr, "en": en}[name]
-        for key, text in catalogue.items():
-            assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", fr[key])), key
-    used = set()
-    for path in templates_dir().glob("*.html"):
-        used |= set(re.findall(r't\("([\w.]+)"', path.read_text(encoding="utf-8")))
-    prefixes = {key for key in used if key.endswith(".")}  # t("badge." ~ kind) and the like
-    assert used and used - prefixes <= set(fr), sorted(used - prefixes - set(fr))
-    assert all(any(key.startswith(prefix) for key in fr) for prefix in prefixes), prefixes
-
-
 def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path) -> None:
     from tests.workspaces import POST_FIELDS, write_csv
 
