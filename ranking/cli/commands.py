@@ -103,7 +103,13 @@ def run(
 
 @cli.command(context_settings=CONTEXT)
 @workspace_option
-def validate(workspace: Path) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="The language `run --lang` will write: warn about the texts of the settings not given in it.",
+)
+def validate(workspace: Path, lang: str | None) -> None:
     """Check everything `run` would read and list every problem found.
 
     Shows, for each executive, which export files were recognised as what, the dates and the number of posts
@@ -115,6 +121,7 @@ def validate(workspace: Path) -> None:
     """
     from ranking.load.inventory import inventory
     from ranking.load.workspace import check_workspace
+    from ranking.settings.checks import untranslated
 
     with domain_errors():
         checked = check_workspace(workspace)
@@ -128,7 +135,7 @@ def validate(workspace: Path) -> None:
     # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
         click.echo(for_terminal(line))
-    for warning in ws.warnings:
+    for warning in (*ws.warnings, *untranslated(ws.settings, lang or ws.settings.report.lang)):
         click.echo(f"Warning: {for_terminal(warning)}", err=True)
     if problems:
         for problem in problems:
