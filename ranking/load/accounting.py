@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ranking.load.base import Export, export_numbered, export_rows
+from ranking.text.phrase import Phrase
 
 #: Why a reader leaves a record out (the words `validate`, the manifest and the data-quality pages show): the
 #: same reason in the same words whichever format skipped it, so that the counts of two files add up.
-NOT_POSTS = "not a post of the profile's (a like, a comment)"
-OFF_ROSTER = "not in the roster"
-NO_AUTHOR = "no author to tell whose post it is"
-ERROR_RECORDS = "error records of the dataset"
+NOT_POSTS: str = Phrase("not a post of the profile's (a like, a comment)", "reason.not_posts")
+OFF_ROSTER: str = Phrase("not in the roster", "reason.off_roster")
+NO_AUTHOR: str = Phrase("no author to tell whose post it is", "reason.no_author")
+ERROR_RECORDS: str = Phrase("error records of the dataset", "reason.error_records")
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def environment(lang: str) -> jinja2.Environment:
     env.globals["t"] = t
     env.globals["tn"] = t.plural
     env.filters["num"] = t.number
+    env.filters["say"] = t.say
     env.filters["pct"] = t.percent
     env.filters["day"] = t.day
     env.filters["short_day"] = t.short_day

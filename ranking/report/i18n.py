@@ -26,6 +26,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from ranking.resources import templates_dir
+from ranking.text.phrase import Phrase
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 DOMAIN = "messages"
@@ -94,6 +95,16 @@ class Translator:
             raise KeyError(f"plural label {key!r} is missing from the {self.lang} catalogue")
         text = translations(self.lang).ngettext(key, key, int(count))
         return text % {"n": self.number(count), **values}
+
+    def say(self, text: str) -> str:
+        """What a loader said about a file (a format's name, a remark), in this language: a `Phrase` through its
+        label, any other text as it is."""
+        if not isinstance(text, Phrase):
+            return text
+        values = {k: self.say(v) if isinstance(v, str) else v for k, v in text.values.items()}
+        if text.n is not None:
+            return self.plural(text.key, text.n, **values)
+        return self(text.key, **values)
 
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         """`value` with `decimals` decimals at most: trailing zeros dropped (`601`, never `601,0`; `13,6`)."""

@@ -113,3 +113,20 @@ def test_make_i18n_is_up_to_date(tmp_path: Path) -> None:
     have = {k: len(forms) == 2 for k, forms in entries("en").items()}
     assert set(extracted) == set(have), (sorted(set(extracted) - set(have)), sorted(set(have) - set(extracted)))
     assert extracted == have, sorted(k for k in have if have[k] != extracted[k])
+
+
+def test_what_a_loader_says_prints_in_the_documents_language_and_survives_the_render_workers() -> None:
+    import pickle
+
+    from ranking.load.accounting import OFF_ROSTER
+    from ranking.load.formats.apify_linkedin import SUPREME_CODER
+    from ranking.text.phrase import skipped
+
+    note = pickle.loads(pickle.dumps(skipped(3, OFF_ROSTER)))
+    assert note == "3 records skipped: not in the roster"  # the terminal's and the manifest's text
+    assert Translator("fr").say(note) == "3 enregistrements ignorés : hors de la liste des dirigeants"
+    assert Translator("en").say(skipped(1, OFF_ROSTER)) == "1 record skipped: not in the roster"
+    shown = SUPREME_CODER.shown("csv")
+    assert shown == "apify-linkedin-post (supreme_coder) (csv)"
+    assert Translator("fr").say(shown) == Translator("en").say(shown) == "Apify — LinkedIn (supreme_coder), CSV"
+    assert Translator("fr").say("a plain text") == "a plain text"
