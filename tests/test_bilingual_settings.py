@@ -94,3 +94,17 @@ def test_the_english_run_prints_the_english_texts_on_its_cover_and_in_its_pdf_ti
     assert "Executives' ranking" in company and "Classement des dirigeants" not in company
     page = (folder / "leaderboard.html").read_text(encoding="utf-8")
     assert "Trial edition" in page and "Édition d" not in page
+
+
+def test_the_terminal_speaks_the_language_of_its_locale_with_real_plurals(tmp_path: Path) -> None:
+    root = small(tmp_path / "ws", BOTH)
+    french = CliRunner(env={"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}).invoke(
+        cli, ["validate", "--workspace", str(root)]
+    )
+    assert french.exit_code == 0, french.output
+    assert f"{root} : 2 entreprises, 2 dirigeants, 1 fichier d'export, 2 publications" in french.output
+    assert "Exports par dirigeant :" in french.output and french.output.rstrip().endswith("OK")
+    english = CliRunner(env={"LANGUAGE": "", "LC_ALL": "C.UTF-8", "LC_MESSAGES": "", "LANG": ""}).invoke(
+        cli, ["validate", "--workspace", str(root)]
+    )
+    assert f"{root}: 2 companies, 2 executives, 1 export file, 2 posts" in english.output

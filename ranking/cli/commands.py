@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ranking.cli.options import CONTEXT, chosen_period, out_option, period_option, workspace_option
-from ranking.cli.terminal import domain_errors, progress
+from ranking.cli.terminal import domain_errors, progress, said, say
 from ranking.period import Period
 from ranking.settings import LANGS
 from ranking.text.safe import for_terminal
@@ -81,22 +81,23 @@ def run(
             jobs=jobs,
             check_month=chosen,
         )
+    t = say()
     for warning in result.warnings:
-        click.echo(f"Warning: {for_terminal(warning)}", err=True)
+        click.echo(t("term.warning", text=for_terminal(warning)), err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
         return
     console = Console()
     teams = result.scores["ytd"].companies.head(5)
-    summary = Table(title=f"Top teams, year to date to {period}", title_justify="left")
+    summary = Table(title=t("term.top_teams", period=str(period)), title_justify="left")
     for column, justify in (("rank", "right"), ("name", "left"), ("team_score", "right"), ("index", "right")):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in teams.iter_rows(named=True):
         name = Text(for_terminal(row["name"]))  # a name is data: `[/]` in it is no markup
         summary.add_row(str(row["rank"]), name, f"{row['team_score']:,}", f"{row['index']:.1f}")
     console.print(summary)
-    click.echo(f"Wrote {result.folder}/ ({', '.join(result.files)})")
+    click.echo(t("term.wrote", folder=str(result.folder), files=", ".join(result.files)))
     if send_after:
         _send(workspace, period, out, (), False, False, lang, quiet)
 
@@ -126,22 +127,27 @@ def validate(workspace: Path, lang: str | None) -> None:
     with domain_errors():
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
+    t = say()
+    tn = t.plural
     if not problems:
-        click.echo(
-            f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
-            f"{len(ws.exports)} export files, {ws.post_count} posts"
-        )
+        counts = {
+            "companies": tn("term.companies", ws.companies.height),
+            "executives": tn("term.executives", ws.roster.height),
+            "files": tn("term.files", len(ws.exports)),
+            "posts": tn("term.posts", ws.post_count),
+        }
+        click.echo(t("term.validate", workspace=str(workspace), **counts))
     # Names, file names and loader notes are third-party text: a right-to-left override or an escape sequence in
     # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
-        click.echo(for_terminal(line))
+        click.echo(for_terminal(said(line)))
     for warning in (*ws.warnings, *untranslated(ws.settings, lang or ws.settings.report.lang)):
-        click.echo(f"Warning: {for_terminal(warning)}", err=True)
+        click.echo(t("term.warning", text=for_terminal(warning)), err=True)
     if problems:
         for problem in problems:
             click.echo(f"Error: {for_terminal(str(problem))}", err=True)
-        raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
-    click.echo("OK")
+        raise click.ClickException(tn("term.problems", len(problems)))
+    click.echo(t("term.ok"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -255,21 +261,23 @@ def _send(
             lang=lang,
             step=step,
         )
+    t = say()
+    tn = t.plural
     if result.without_address:
-        click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)
+        missing = t("term.no_address", companies=", ".join(result.without_address))
+        click.echo(t("term.warning", text=missing), err=True)
     if not quiet:
         _send_summary(result, dry_run)
     if result.aborted:
-        raise click.ClickException(f"sending stopped: {result.aborted}")
+        raise click.ClickException(t("term.send_stopped", reason=str(result.aborted)))
     if result.unsettled:
-        n = len(result.unsettled)
-        raise click.ClickException(
-            f"{n} recipient{'s' if n > 1 else ''} without a confirmed delivery: see {result.folder / 'deliveries.jsonl'}"
-        )
+        ledger = str(result.folder / "deliveries.jsonl")
+        raise click.ClickException(tn("term.unsettled", len(result.unsettled), file=ledger))
 
 
 def _send_summary(result: SendResult, dry_run: bool) -> None:
-    table = Table(title=Text(f"Deliveries of {result.folder}"), title_justify="left")
+    t = say()
+    table = Table(title=Text(t("term.deliveries", folder=str(result.folder))), title_justify="left")
     for column in ("company", "recipient", "state", "detail"):
         table.add_column(column, overflow="fold")
     for o in result.outcomes:
@@ -279,6 +287,6 @@ def _send_summary(result: SendResult, dry_run: bool) -> None:
     counts: dict[str, int] = {}
     for o in result.outcomes:
         counts[o.state] = counts.get(o.state, 0) + 1
-    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()) or "no recipients")
+    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()) or t("term.no_recipients"))
     if dry_run and result.outbox is not None:
-        click.echo(f"Wrote the messages to {result.outbox}/ (nothing sent)")
+        click.echo(t("term.outbox", folder=str(result.outbox)))
