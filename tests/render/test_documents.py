@@ -193,10 +193,10 @@ def test_tone_and_topics_pages_in_both_languages(demo_pdfs, demo) -> None:
     assert "rnd_innovation" not in text_fr + text_en and "Manufacturing" not in text_fr
     company_fr, company_en = normalised(text_of(demo_pdfs["company-fr"])), normalised(text_of(demo_pdfs["company-en"]))
     for label in ("Ton et thèmes", "Le ton de chaque dirigeant", "Ses thèmes", "Moyenne du secteur",
-                  "Produits nommés dans les publications", "Terme(s) trouvé(s)"):  # fmt: skip
+                  "Produits nommés dans les publications", "Termes trouvés"):  # fmt: skip
         assert label in company_fr, label
     for label in ("Tone and topics", "Each executive's tone", "Its topics", "Sector average",
-                  "Products named in posts", "Term(s) found"):  # fmt: skip
+                  "Products named in posts", "Terms found"):  # fmt: skip
         assert label in company_en, label
     flagged = demo.content.flagged.filter(company="isomedica")
     assert flagged.height > 0
@@ -366,7 +366,7 @@ def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path
     assert "creator_2021-10-31.csv" in text.replace(" ", "")  # a long path wraps in its cell
     assert "31 octobre 2021" in text
     assert "total seul" in text and "some new flag" in text and "2 rows without counts" in text
-    assert "1 publication(s) sans compteurs · 1 publication(s) avec un total seul" in text
+    assert "1 publication sans compteurs · 1 publication avec un total seul" in text
     assert "Dan Idle" in text  # no export holds a post of his
     acme = next(c for c in company_contexts(data, "en") if c.company == "acme")
     write_pdf(render("company.html", acme, "en"), tmp_path / "acme.pdf")
