@@ -57,6 +57,8 @@ def translations(lang: str) -> Translations:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The singular messages of one language, key -> text (plural entries are read with `Translator.plural`)."""
+    # GNUTranslations keeps its messages in `_catalog` (plural forms under (key, index)); gettext() alone cannot
+    # tell a missing label from one whose text is its key.
     return {k: v for k, v in translations(lang)._catalog.items() if isinstance(k, str) and k}
 
 

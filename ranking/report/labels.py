@@ -1,8 +1,10 @@
-"""The labels no call site names literally (keys built at run time, e.g. `t("tone." ~ tone)`), declared with
-`N_()` so that `pybabel extract` (`make i18n`) keeps them in templates/locale/messages.pot.
+"""The labels no call site names literally, declared with `N_()` (`Nn_()` for a plural label) so that `pybabel
+extract` (`make i18n`, keywords `N_` and `Nn_:1,1`) keeps them in templates/locale/messages.pot: keys built at run
+time (`t("tone." ~ tone)`, `t.of("xlsx.col", column)`) and the labels of the loaders' Phrases (ranking.text.phrase).
 
-A test (tests/report/test_catalogues.py) fails when a key of the catalogues is neither named by a call site nor
-declared here, and /work's converter of TOML keys appends the keys it cannot find below the marker."""
+Without its declaration here, `pybabel update` would drop such a key from the catalogues;
+tests/report/test_catalogues.py fails when extraction and the catalogues disagree. The keys converted from the
+TOML catalogues of before issue 22 were appended below the marker by the converter."""
 
 from __future__ import annotations
 
