@@ -45,8 +45,9 @@ I18N_KEYWORDS := -k t -k tn:1,1 -k N_ -k Nn_:1,1
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-location --no-wrap --sort-output \
-		--project ranking --copyright-holder "" -o $(LOCALE)/messages.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching --ignore-obsolete
+		--omit-header -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date
 	$(BIN)/pybabel compile -d $(LOCALE) --statistics
 
 lint: $(STAMP)
