@@ -83,7 +83,7 @@ def run(
         )
     t = say()
     for warning in result.warnings:
-        click.echo(t("term.warning", text=for_terminal(warning)), err=True)
+        click.echo(t("term.warning", text=for_terminal(said(warning))), err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -142,7 +142,7 @@ def validate(workspace: Path, lang: str | None) -> None:
     for line in inventory(ws):
         click.echo(for_terminal(said(line)))
     for warning in (*ws.warnings, *untranslated(ws.settings, lang or ws.settings.report.lang)):
-        click.echo(t("term.warning", text=for_terminal(warning)), err=True)
+        click.echo(t("term.warning", text=for_terminal(said(warning))), err=True)
     if problems:
         for problem in problems:
             click.echo(f"Error: {for_terminal(str(problem))}", err=True)

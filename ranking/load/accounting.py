@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ranking.load.base import Export, export_numbered, export_rows
-from ranking.text.phrase import Phrase
+from ranking.text.phrase import Phrase, plural
 
 #: Why a reader leaves a record out (the words `validate`, the manifest and the data-quality pages show): the
 #: same reason in the same words whichever format skipped it, so that the counts of two files add up.
@@ -38,14 +38,25 @@ class Accounting:
     executives: frozenset[str] = frozenset()
 
     def __str__(self) -> str:
-        parts = [f"{self.posts} post{'s' if self.posts != 1 else ''}"]
+        return str(self.phrase)
+
+    @property
+    def phrase(self) -> Phrase:
+        """`5 records = 3 posts + 1 repost + 1 skipped: not in the roster` (for `validate`, in its language)."""
+        parts = [Phrase(plural(self.posts, "post"), "inventory.posts", self.posts)]
         if self.reposts:
-            parts.append(f"{self.reposts} repost{'s' if self.reposts != 1 else ''}")
-        parts += [f"{count} skipped: {reason}" for reason, count in sorted(self.skipped.items())]
-        text = f"{self.records} record{'s' if self.records != 1 else ''} = " + " + ".join(parts)
+            parts.append(Phrase(plural(self.reposts, "repost"), "inventory.reposts", self.reposts))
+        parts += [
+            Phrase(f"{count} skipped: {reason}", "inventory.skipped", count, reason=reason)
+            for reason, count in sorted(self.skipped.items())
+        ]
+        records = Phrase(plural(self.records, "record"), "inventory.records", self.records)
+        text = f"{records} = " + " + ".join(parts)
         if self.merged:
             text += f" ({self.merged} merged with the same post in another export)"
-        return text
+            merged = Phrase(text, "inventory.merged", self.merged)
+            return Phrase(text, "inventory.accounting.merged", records=records, parts=tuple(parts), merged=merged)
+        return Phrase(text, "inventory.accounting", records=records, parts=tuple(parts))
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "records": self.records, "posts": self.posts, "reposts": self.reposts,

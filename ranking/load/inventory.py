@@ -96,7 +96,7 @@ def inventory(ws: Workspace) -> list[str]:
                 _line(4, f"{where}: {described}, {stats}", where=where, what=described, found=stats)
             )
             if counted is not None:
-                per_file[executive].append(f"      {counted}")
+                per_file[executive].append(_line(6, str(counted), counted.phrase.key, **counted.phrase.values))
             continue
         for executive, each in found.items():
             line = _line(4, f"{where}: {export.format}, {each}", where=where, what=export.format, found=each.phrase)
@@ -121,7 +121,7 @@ def inventory(ws: Workspace) -> list[str]:
             )
         )
         if counted is not None:
-            on_top.append(f"    {counted}")
+            on_top.append(_line(4, str(counted), counted.phrase.key, **counted.phrase.values))
     for unread in ws.unread:
         what = (
             Phrase(f"read as {unread.format}", "inventory.read_as", format=unread.format)

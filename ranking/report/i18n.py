@@ -103,7 +103,11 @@ class Translator:
         label, any other text as it is."""
         if not isinstance(text, Phrase):
             return text
-        values = {k: self.say(v) if isinstance(v, str) else v for k, v in text.values.items()}
+        # a tuple of phrases is a sum (`3 posts + 1 repost`): its terms are joined by " + "
+        values = {
+            k: " + ".join(self.say(x) for x in v) if isinstance(v, tuple) else self.say(v) if isinstance(v, str) else v
+            for k, v in text.values.items()
+        }
         if text.n is not None:
             return self.plural(text.key, text.n, **values)
         return self(text.key, **values)
