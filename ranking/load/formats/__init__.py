@@ -21,6 +21,7 @@ from ranking.load.formats import (
     apify_x,
     brightdata,
     canonical,
+    empty,
     linkedin_creator,
     linkedin_member,
     mapped,
@@ -55,6 +56,7 @@ SCRAPERS = [
 
 FORMATS: list[Format] = [
     *SCRAPERS,
+    Format(empty.NAME, empty.DESCRIPTION, empty.matches, empty.load),
     Format(canonical.NAME, canonical.DESCRIPTION, canonical.matches, canonical.load),
     Format(x_archive.NAME, x_archive.DESCRIPTION, x_archive.matches, x_archive.load),
     Format(x_analytics.CLASSIC, x_analytics.CLASSIC_DESCRIPTION, x_analytics.classic_matches, x_analytics.load_classic),

@@ -1,0 +1,116 @@
+"""The collection log, `collect.jsonl` at the workspace's root: one JSON line per step of a run on the service
+(`started`, `finished`, `downloaded`, `failed`), appended and fsynced before the next step, and read back, so
+that a `collect` killed at any moment knows the runs it paid for. It never holds the token."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ranking.errors import InputError
+
+LOG_FILE = "collect.jsonl"
+#: The steps of a run, in the order they happen.
+STEPS = ("started", "finished", "downloaded", "failed")
+
+
+def now() -> str:
+    """The time of a step, ISO 8601 in UTC to the millisecond."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class RunState:
+    """What the log says of one run on the service: its last step and what the steps recorded."""
+
+    run_id: str
+    actor: str
+    input_sha256: str
+    period: str
+    platform: str
+    executives: list[str]
+    start: str
+    end: str
+    step: str = "started"
+    items: int | None = None
+    file: str | None = None
+    status: str | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def pending(self) -> bool:
+        """Started (paid for) but not yet downloaded nor failed: the next `collect` waits for it and downloads it."""
+        return self.step in ("started", "finished")
+
+
+class CollectLog:
+    """The append-only log of a workspace's runs."""
+
+    def __init__(self, root: Path):
+        self.path = root / LOG_FILE
+
+    def append(self, step: str, **values: Any) -> dict[str, Any]:
+        """Write one step as one line and fsync it: once this returns, a kill cannot lose it."""
+        record = {"step": step, "at": now(), **values}
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return record
+
+    def read(self) -> list[dict[str, Any]]:
+        """Every step recorded. A last line cut short (the process killed while writing it) is left out; any other
+        line that is not a step is an error naming the line."""
+        if not self.path.exists():
+            return []
+        try:
+            lines = self.path.read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError.one(self.path, f"cannot be read ({exc})") from None
+        records = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                if number == len(lines):  # no newline after it: a write cut short
+                    continue
+                raise InputError.one(self.path, "not a step of the collection log", number) from None
+            if not isinstance(record, dict) or record.get("step") not in STEPS or not record.get("run_id"):
+                raise InputError.one(self.path, "not a step of the collection log", number)
+            records.append(record)
+        return records
+
+    def runs(self) -> dict[str, RunState]:
+        """Each run of the log by its id, in the order they were started, with its last step."""
+        runs: dict[str, RunState] = {}
+        for record in self.read():
+            run_id = record["run_id"]
+            if record["step"] == "started":
+                runs[run_id] = RunState(
+                    run_id,
+                    record.get("actor", ""),
+                    record.get("input_sha256", ""),
+                    record.get("period", ""),
+                    record.get("platform", ""),
+                    list(record.get("executives", [])),
+                    record.get("start", ""),
+                    record.get("end", ""),
+                )
+            state = runs.get(run_id)
+            if state is None:
+                continue
+            state.step = record["step"]
+            state.steps.append(record)
+            for name in ("items", "file", "status"):
+                if record.get(name) is not None:
+                    setattr(state, name, record[name])
+        return runs
