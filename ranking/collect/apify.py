@@ -12,8 +12,8 @@ import time
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from ranking.errors import InputError, RankingError
