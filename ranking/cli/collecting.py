@@ -95,26 +95,27 @@ def run_collect(
 
     with domain_errors():
         tuning = Tuning.from_environment(os.environ)
-    try:
-        with interruptible(), domain_errors(), progress(quiet or dry_run, "planning the runs") as step:
-            result = collect_posts(
-                workspace,
-                period,
-                environ=os.environ,
-                only=only,
-                refresh=refresh,
-                max_cost_usd=max_cost,
-                dry_run=dry_run,
-                step=step,
-                tuning=tuning,
+    with domain_errors():
+        try:
+            with interruptible(), progress(quiet or dry_run, "planning the runs") as step:
+                result = collect_posts(
+                    workspace,
+                    period,
+                    environ=os.environ,
+                    only=only,
+                    refresh=refresh,
+                    max_cost_usd=max_cost,
+                    dry_run=dry_run,
+                    step=step,
+                    tuning=tuning,
+                )
+        except Interrupted as exc:
+            click.echo(
+                f"Error: interrupted by {exc}: the runs already started are left to finish on the service "
+                f"(recorded in {workspace / 'collect.jsonl'}); the next `ranking collect` downloads them",
+                err=True,
             )
-    except Interrupted as exc:
-        click.echo(
-            f"Error: interrupted by {exc}: the runs already started are left to finish on the service "
-            f"(recorded in {workspace / 'collect.jsonl'}); the next `ranking collect` downloads them",
-            err=True,
-        )
-        sys.exit(exc.exit_code)
+            sys.exit(exc.exit_code)
     if dry_run:
         _dry_run(result.plan)
         return
@@ -152,13 +153,26 @@ def _dry_run(plan: Any) -> None:
             f"{run.max_items} x {len(run.accounts)}",
             f"${run.cost_usd:.2f}",
         )
-    Console().print(table)
+    _console().print(table)
     for state in plan.resumed:
         click.echo(f"Under way: {state.actor} run {state.run_id} ({for_terminal(', '.join(state.executives))}): "
                    "waited for and downloaded")  # fmt: skip
     if plan.done:
         click.echo(f"Already collected for the period: {for_terminal(', '.join(plan.done))} (--refresh to redo)")
-    click.echo(f"Estimated cost: ${plan.cost_usd:.2f} for {len(plan.runs)} runs")
+    click.echo(f"Estimated cost: ${plan.cost_usd:.2f} for {len(plan.runs)} runs (cap ${plan.cap_usd:.2f})")
+    if plan.over_cap:
+        over = sum(r.cost_usd for r in plan.over_cap)
+        click.echo(
+            f"Warning: {len(plan.over_cap)} runs (${over:.2f}) would pass the cap and not start: raise "
+            "[collect] max_cost_usd (or --max-cost), or lower max_items",
+            err=True,
+        )
+
+
+def _console() -> Console:
+    console = Console()
+    # a pipe or a file (a cron job's log): wide enough for one line per run
+    return console if console.is_terminal else Console(width=160)
 
 
 def _names(executives: tuple[str, ...], shown: int = 3) -> str:
@@ -176,7 +190,7 @@ def _summary(result: Any) -> None:
             posts = str(outcome.posts.get(executive, 0)) if outcome.downloaded else "-"
             where = outcome.file if outcome.downloaded else f"not refreshed ({outcome.status})"
             table.add_row(*(Text(for_terminal(v)) for v in (executive, outcome.actor, posts, where)))
-    Console().print(table)
+    _console().print(table)
     cost = sum(o.cost_usd or 0 for o in result.outcomes)
     click.echo(
         f"{len(result.outcomes)} runs, {sum(o.items for o in result.outcomes)} items, ${cost:.2f} on the service"

@@ -53,6 +53,7 @@ class Plan:
     over_cap: list[PlannedRun]
     resumed: list[RunState]  # started by an earlier collect, not yet downloaded: waited for and downloaded
     done: list[str] = field(default_factory=list)  # executives whose posts of the period were collected already
+    cap_usd: float = 0.0  # the cost cap the runs were kept within
 
     @property
     def cost_usd(self) -> float:
@@ -140,4 +141,4 @@ def plan(
             kept.append(run)
             spent += run.cost_usd
     resumed = [s for s in pending if not only or set(s.executives) & set(only)]
-    return Plan(kept, over, resumed, sorted(set(done)))
+    return Plan(kept, over, resumed, sorted(set(done)), cap)

@@ -122,7 +122,7 @@ def tweet_scraper(run_input: dict[str, Any]) -> list[dict[str, Any]]:
                 "twitterUrl": f"https://twitter.com/{handle}/status/{number}", "text": f"Tweet {i}",
                 "likeCount": likes, "replyCount": comments, "retweetCount": shares,
                 "createdAt": when.strftime("%a %b %d %H:%M:%S +0000 %Y"), "isRetweet": False, "isReply": False,
-                "author": {"userName": handle, "followers": 1000 + i},
+                "author": {"userName": handle, "followers": 1000 + 7 * len(handle)},  # at scrape time
             })  # fmt: skip
     return items[: run_input.get("maxItems") or None]
 
