@@ -24,7 +24,7 @@ from ranking.collect.inputs import ACTORS
 from ranking.collect.log import CollectLog, RunState
 from ranking.collect.plan import Plan, PlannedRun, plan
 from ranking.collect.targets import roster_targets
-from ranking.errors import InputError
+from ranking.errors import InputError, UsageError
 from ranking.load.base import LoadContext
 from ranking.load.formats import load_file
 from ranking.load.workspace import load_companies, load_roster
@@ -95,8 +95,13 @@ def write_atomically(path: Path, data: bytes) -> None:
 def planned(root: Path, period: Period, only: tuple[str, ...], refresh: bool, max_cost_usd: float | None) -> Plan:
     """The plan of a collect (what --dry-run prints). Raises InputError on a bad roster, settings or log."""
     settings = load_settings(root / "ranking.toml")
+    targets = roster_targets(root)
+    known = {e for e, _, _ in targets.accounts} | set(targets.without)
+    unknown = [e for e in only if e not in known]
+    if unknown:
+        raise UsageError(f"--only: not an executive_id of roster.csv: {', '.join(unknown)}")
     return plan(
-        roster_targets(root),
+        targets,
         period,
         settings.collect,
         settings.scoring.timezone,

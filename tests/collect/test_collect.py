@@ -246,3 +246,9 @@ def test_another_linkedin_actor_gets_its_own_input(standin: StandIn, team: Path)
     (sent,) = standin.inputs("supreme_coder/linkedin-post")
     assert (sent["scrapeUntil"], sent["limitPerSource"]) == ("2020-12-31", 400)
     assert any(p.startswith("exports/dataset_linkedin-post_") for p in downloads(team))
+
+
+def test_only_an_executive_of_the_roster(standin: StandIn, team: Path) -> None:
+    code, _, err = collect(team, "-p", "2021-10", "--only", "ana,zoe")
+    assert code == 2 and "--only: not an executive_id of roster.csv: zoe" in err
+    assert standin.requests == []
