@@ -178,6 +178,19 @@ class Apify:
         """Stop a run (it is paid no further)."""
         return _run_info(self._call(f"abort run {run_id}", lambda: self._client.run(run_id).abort()))
 
+    def runs_since(self, actor: str, since: datetime) -> list[tuple[str, str]]:
+        """The runs of `actor` started since `since` (newest first, at most 100): (run id, key-value store id)."""
+        listed = self._call(
+            f"list the runs of {actor}",
+            partial(self._client.actor(actor).runs().list, desc=True, limit=100, started_after=since),
+        )
+        return [(r.id, r.default_key_value_store_id) for r in listed.items]
+
+    def run_input(self, store_id: str) -> Any:
+        """The input a run was started with (its key-value store's INPUT record), or None."""
+        record = self._call("read a run's input", partial(self._client.key_value_store(store_id).get_record, "INPUT"))
+        return record["value"] if record else None
+
     def pages(self, dataset_id: str) -> Iterator[list[dict[str, Any]]]:
         """A dataset's items, page by page (offset and limit), until all are read."""
         dataset = self._client.dataset(dataset_id)

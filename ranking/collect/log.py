@@ -14,8 +14,10 @@ from typing import Any
 from ranking.errors import InputError
 
 LOG_FILE = "collect.jsonl"
-#: The steps of a run, in the order they happen.
-STEPS = ("started", "finished", "downloaded", "failed")
+#: The steps of a run, in the order they happen. `starting` (keyed by an `intent` id, written before the request
+#: that starts the run) and `not started` close the gap between the service starting a run and its id being here.
+STEPS = ("starting", "not started", "started", "finished", "downloaded", "failed")
+INTENT_STEPS = ("starting", "not started")
 
 
 def now() -> str:
@@ -84,7 +86,8 @@ class CollectLog:
                 if number == len(lines):  # no newline after it: a write cut short
                     continue
                 raise InputError.one(self.path, "not a step of the collection log", number) from None
-            if not isinstance(record, dict) or record.get("step") not in STEPS or not record.get("run_id"):
+            key = "intent" if isinstance(record, dict) and record.get("step") in INTENT_STEPS else "run_id"
+            if not isinstance(record, dict) or record.get("step") not in STEPS or not record.get(key):
                 raise InputError.one(self.path, "not a step of the collection log", number)
             records.append(record)
         return records
@@ -93,6 +96,8 @@ class CollectLog:
         """Each run of the log by its id, in the order they were started, with its last step."""
         runs: dict[str, RunState] = {}
         for record in self.read():
+            if record["step"] in INTENT_STEPS:
+                continue
             run_id = record["run_id"]
             if record["step"] == "started":
                 runs[run_id] = RunState(
@@ -114,3 +119,10 @@ class CollectLog:
                 if record.get(name) is not None:
                     setattr(state, name, record[name])
         return runs
+
+    def intents(self) -> list[dict[str, Any]]:
+        """The `starting` steps never followed by their run's `started` (nor `not started`): the process stopped
+        while the service was being asked to start the run, which may or may not exist."""
+        records = self.read()
+        closed = {r.get("intent") for r in records if r["step"] in ("started", "not started")}
+        return [r for r in records if r["step"] == "starting" and r["intent"] not in closed]

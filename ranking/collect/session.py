@@ -12,15 +12,17 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from ranking.collect.apify import URL_VARIABLE, Apify, RunInfo, Tuning, token_from
-from ranking.collect.inputs import ACTORS
+from ranking.collect.apify import URL_VARIABLE, Apify, RunInfo, ServiceRefused, Tuning, token_from
+from ranking.collect.inputs import ACTORS, input_sha256
 from ranking.collect.log import CollectLog, RunState
 from ranking.collect.plan import Plan, PlannedRun, plan
 from ranking.collect.targets import roster_targets
@@ -134,6 +136,13 @@ def collect(
     deadline = time.monotonic() + settings.collect.deadline_minutes * 60
     service = Apify(token, environ.get(URL_VARIABLE) or None, deadline, tuning or Tuning())
     log = CollectLog(root)
+    intents = log.intents()
+    if intents:
+        step("looking for runs the last collect may have started")
+        known = set(log.runs())
+        for intent in intents:
+            _adopt(service, log, intent, known)
+        the_plan = planned(root, period, only, refresh, max_cost_usd)
     under_way = list(the_plan.resumed)
     for number, run in enumerate(the_plan.runs, start=1):
         step(f"starting runs: {number}/{len(the_plan.runs)} ({run.actor}, {len(run.executives)} profiles)")
@@ -143,27 +152,49 @@ def collect(
 
 
 def _start(service: Apify, log: CollectLog, run: PlannedRun, period: Period) -> RunState:
-    info = service.start(run.actor, run.run_input, run.charged_items)
-    record = log.append(
-        "started",
-        run_id=info.run_id,
-        actor=run.actor,
-        input_sha256=run.input_sha256,
-        period=str(period),
-        platform=run.platform,
-        executives=list(run.executives),
-        start=str(run.window.start),
-        end=str(run.window.end),
-        max_items=run.max_items,
-        estimated_cost_usd=run.cost_usd,
-        folder="" if len(set(run.executives)) > 1 else run.executives[0],
-    )
+    """Start a run, recorded before the request (`starting`) and once the service has it (`started`)."""
+    fields = {
+        "actor": run.actor,
+        "input_sha256": run.input_sha256,
+        "period": str(period),
+        "platform": run.platform,
+        "executives": list(run.executives),
+        "start": str(run.window.start),
+        "end": str(run.window.end),
+        "max_items": run.max_items,
+        "estimated_cost_usd": run.cost_usd,
+    }
+    intent = uuid.uuid4().hex
+    log.append("starting", intent=intent, **fields)
+    try:
+        info = service.start(run.actor, run.run_input, run.charged_items)
+    except ServiceRefused:  # refused: certainly not started
+        log.append("not started", intent=intent)
+        raise
+    record = log.append("started", run_id=info.run_id, intent=intent, **fields)
     state = RunState(
         info.run_id, run.actor, run.input_sha256, str(period), run.platform, list(run.executives),
         str(run.window.start), str(run.window.end),
     )  # fmt: skip
     state.steps.append(record)
     return state
+
+
+def _adopt(service: Apify, log: CollectLog, intent: dict[str, Any], known: set[str]) -> None:
+    """A run the last collect asked for without recording its id: found among the actor's runs since then by
+    the fingerprint of its input, and recorded as started (else recorded as not started)."""
+    actor = intent.get("actor", "")
+    since = datetime.fromisoformat(str(intent.get("at", "")).replace("Z", "+00:00")) - timedelta(minutes=10)
+    for run_id, store_id in service.runs_since(actor, since):
+        if run_id in known:
+            continue
+        found = service.run_input(store_id)
+        if isinstance(found, dict) and input_sha256(actor, found) == intent.get("input_sha256"):
+            fields = {k: v for k, v in intent.items() if k not in ("step", "at")}
+            log.append("started", run_id=run_id, adopted=True, **fields)
+            known.add(run_id)
+            return
+    log.append("not started", intent=intent["intent"])
 
 
 def _finish(

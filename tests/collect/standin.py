@@ -35,7 +35,7 @@ class StandIn:
     requests: list[Request] = field(default_factory=list)
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     datasets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    #: endpoint ("start", "get", "abort", "items") -> statuses to answer first, one per request
+    #: endpoint ("start", "get", "abort", "items", "list", "record") -> statuses to answer first, one per request
     faults: dict[str, list[int]] = field(default_factory=dict)
     hold: bool = False  # runs stay RUNNING until release()
     fail: set[str] = field(default_factory=set)  # actors whose runs end FAILED
@@ -76,7 +76,7 @@ class StandIn:
                 "status": "RUNNING", "meta": {"origin": "API"}, "stats": {},
                 "options": {"build": "latest", "timeoutSecs": 3600, "memoryMbytes": 1024, "diskMbytes": 2048},
                 "buildId": "build1", "defaultKeyValueStoreId": f"kv{number:04d}", "defaultDatasetId": dataset_id,
-                "defaultRequestQueueId": f"rq{number:04d}", "_actor": actor,
+                "defaultRequestQueueId": f"rq{number:04d}", "_actor": actor, "_input": run_input,
             }  # fmt: skip
             self.runs[run_id] = run
             if not self.hold:
@@ -132,7 +132,9 @@ class _Handler(BaseHTTPRequestHandler):
             raw = gzip.decompress(raw)
         body = json.loads(raw) if raw else None
         parts = parsed.path.strip("/").split("/")  # v2, acts|actor-runs|datasets, id, ...
-        endpoint = {("POST", "acts"): "start", ("POST", "actors"): "start", ("GET", "actor-runs"): "get", ("POST", "actor-runs"): "abort",
+        listing = method == "GET" and len(parts) == 4 and parts[1] in ("acts", "actors") and parts[3] == "runs"
+        endpoint = "list" if listing else {("POST", "acts"): "start", ("POST", "actors"): "start",
+                    ("GET", "key-value-stores"): "record", ("GET", "actor-runs"): "get", ("POST", "actor-runs"): "abort",
                     ("GET", "datasets"): "items"}.get((method, parts[1] if len(parts) > 1 else ""), "?")  # fmt: skip
         with s.lock:
             s.requests.append(Request(method, parsed.path, query, body))
@@ -144,6 +146,17 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(status, "rate-limit-exceeded" if status == 429 else "internal-server-error")
         if endpoint == "start":
             return self._reply(201, {"data": _public(s.start(parts[2].replace("~", "/"), body))})
+        if endpoint == "list":  # startedAfter is not applied: the runs' times are the stand-in's own clock
+            actor = parts[2].replace("~", "/")
+            with s.lock:
+                runs = [_public(r) for r in reversed(s.runs.values()) if r["_actor"] == actor]
+            listed = {"items": runs, "total": len(runs), "offset": 0, "limit": 100, "count": len(runs), "desc": True}
+            return self._reply(200, {"data": listed})
+        if endpoint == "record":
+            found = [r["_input"] for r in s.runs.values() if r["defaultKeyValueStoreId"] == parts[2]]
+            return (
+                self._reply(200, found[0]) if found and parts[-1] == "INPUT" else self._error(404, "record-not-found")
+            )
         if endpoint in ("get", "abort"):
             run = s.wait(parts[2], float(query.get("waitForFinish", 0))) if endpoint == "get" else s.abort(parts[2])
             return self._reply(200, {"data": _public(run)}) if run else self._error(404, "record-not-found")

@@ -56,5 +56,33 @@ def test_a_killed_collect_resumes_the_runs_it_started(standin: StandIn, team: Pa
     assert result.exit_code == 0, result.output
     assert len(standin.started()) == 2  # none started again
     assert len(list((team / "exports").rglob("dataset_*.json"))) == 2
-    steps = [(s["step"], s["run_id"]) for s in CollectLog(team).read()]
+    steps = [(s["step"], s.get("run_id")) for s in CollectLog(team).read()]
     assert steps.count(("started", "run0001")) == 1 and ("downloaded", "run0002") in steps
+
+
+def test_a_collect_stopped_between_the_service_starting_a_run_and_the_log_finds_the_run_again(
+    standin: StandIn, team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ranking.interrupt import Interrupted
+
+    append = CollectLog.append
+
+    def dies_once_started(self: CollectLog, step: str, **values: object) -> dict[str, object]:
+        if step == "started":  # the service has started the run; its id never reaches the log
+            raise Interrupted(signal.SIGTERM)
+        return append(self, step, **values)
+
+    monkeypatch.setattr(CollectLog, "append", dies_once_started)
+    result = CliRunner().invoke(cli, ["collect", "-w", str(team), "-p", "2021-10"])
+    assert result.exit_code == 143 and len(standin.started()) == 1
+    assert [s["step"] for s in CollectLog(team).read()] == ["starting"]
+    monkeypatch.setattr(CollectLog, "append", append)
+    result = CliRunner().invoke(cli, ["collect", "-w", str(team), "-p", "2021-10"])
+    assert result.exit_code == 0, result.output
+    # the LinkedIn run was found by its input's fingerprint, not started again; the X run was started once
+    assert [r.path for r in standin.started()] == [
+        "/v2/actors/harvestapi~linkedin-profile-posts/runs", "/v2/actors/apidojo~tweet-scraper/runs"
+    ]  # fmt: skip
+    adopted = [s for s in CollectLog(team).read() if s.get("adopted")]
+    assert [s["run_id"] for s in adopted] == ["run0001"]
+    assert len(list((team / "exports").rglob("dataset_*.json"))) == 2
