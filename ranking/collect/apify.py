@@ -125,15 +125,23 @@ class Apify:
             min_delay_between_retries=timedelta(seconds=tuning.first_wait),
             **options,
         )
+        # Starting a run is never retried blindly: a 5xx may come after the service started it, so before each
+        # new try the caller looks for the run among the actor's runs (`start`'s `started`).
+        self._starter = ApifyClient(token, max_retries=0, **options)
         self.deadline = deadline
         self.tuning = tuning
 
-    def _call(self, what: str, call: Callable[[], T]) -> T:
-        """`call()`, on a helper thread (Ctrl-C is heard at once), retried while the service is busy or down."""
+    def _call(self, what: str, call: Callable[[], T], before_retry: Callable[[], T | None] | None = None) -> T:
+        """`call()`, on a helper thread (Ctrl-C is heard at once), retried while the service is busy or down;
+        `before_retry()`, when given, may answer instead of a new try."""
         from apify_client.errors import ApifyApiError
 
         wait = self.tuning.first_wait
+        tried = False
         while True:
+            if tried and before_retry is not None and (found := before_retry()) is not None:
+                return found
+            tried = True
             try:
                 return abandonable(call)
             except ApifyApiError as exc:
@@ -154,12 +162,22 @@ class Apify:
             time.sleep(wait)
             wait = min(wait * 2, self.tuning.longest_wait)
 
-    def start(self, actor: str, run_input: dict[str, Any], max_items: int) -> RunInfo:
-        """Start a run of `actor` with this input; `max_items` caps the items it may charge for."""
-        run = self._call(
-            f"start {actor}", lambda: self._client.actor(actor).start(run_input=run_input, max_items=max_items)
+    def start(
+        self, actor: str, run_input: dict[str, Any], max_items: int, started: Callable[[], str | None] | None = None
+    ) -> RunInfo:
+        """Start a run of `actor` with this input; `max_items` caps the items it may charge for. After a failed
+        try, `started()` says the id of the run the service may have started all the same (None: none)."""
+
+        def found() -> RunInfo | None:
+            run_id = started() if started is not None else None
+            return RunInfo(run_id, "RUNNING", "", None, None) if run_id else None
+
+        starter = self._starter.actor(actor)
+        return self._call(
+            f"start {actor}",
+            lambda: _run_info(starter.start(run_input=run_input, max_items=max_items)),
+            before_retry=found,
         )
-        return _run_info(run)
 
     def wait(self, run_id: str) -> RunInfo:
         """The run once it has finished, or as it is when a poll ends (the caller polls again or gives up)."""

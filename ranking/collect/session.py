@@ -166,8 +166,15 @@ def _start(service: Apify, log: CollectLog, run: PlannedRun, period: Period) -> 
     }
     intent = uuid.uuid4().hex
     log.append("starting", intent=intent, **fields)
+    since = datetime.now(UTC) - timedelta(minutes=10)
+    known = set(log.runs())
     try:
-        info = service.start(run.actor, run.run_input, run.charged_items)
+        info = service.start(
+            run.actor,
+            run.run_input,
+            run.charged_items,
+            started=lambda: _find_run(service, run.actor, run.input_sha256, since, known),
+        )
     except ServiceRefused:  # refused: certainly not started
         log.append("not started", intent=intent)
         raise
@@ -180,21 +187,29 @@ def _start(service: Apify, log: CollectLog, run: PlannedRun, period: Period) -> 
     return state
 
 
+def _find_run(service: Apify, actor: str, sha256: str, since: datetime, known: set[str]) -> str | None:
+    """The id of a run of `actor` started since `since` with the input of this fingerprint, not yet in the log."""
+    for run_id, store_id in service.runs_since(actor, since):
+        if run_id in known:
+            continue
+        found = service.run_input(store_id)
+        if isinstance(found, dict) and input_sha256(actor, found) == sha256:
+            return run_id
+    return None
+
+
 def _adopt(service: Apify, log: CollectLog, intent: dict[str, Any], known: set[str]) -> None:
     """A run the last collect asked for without recording its id: found among the actor's runs since then by
     the fingerprint of its input, and recorded as started (else recorded as not started)."""
     actor = intent.get("actor", "")
     since = datetime.fromisoformat(str(intent.get("at", "")).replace("Z", "+00:00")) - timedelta(minutes=10)
-    for run_id, store_id in service.runs_since(actor, since):
-        if run_id in known:
-            continue
-        found = service.run_input(store_id)
-        if isinstance(found, dict) and input_sha256(actor, found) == intent.get("input_sha256"):
-            fields = {k: v for k, v in intent.items() if k not in ("step", "at")}
-            log.append("started", run_id=run_id, adopted=True, **fields)
-            known.add(run_id)
-            return
-    log.append("not started", intent=intent["intent"])
+    run_id = _find_run(service, actor, str(intent.get("input_sha256")), since, known)
+    if run_id is None:
+        log.append("not started", intent=intent["intent"])
+        return
+    fields = {k: v for k, v in intent.items() if k not in ("step", "at")}
+    log.append("started", run_id=run_id, adopted=True, **fields)
+    known.add(run_id)
 
 
 def _finish(

@@ -38,6 +38,7 @@ class StandIn:
     #: endpoint ("start", "get", "abort", "items", "list", "record") -> statuses to answer first, one per request
     faults: dict[str, list[int]] = field(default_factory=dict)
     hold: bool = False  # runs stay RUNNING until release()
+    start_then_fail: int = 0  # this many starts create their run, then answer 500 all the same
     fail: set[str] = field(default_factory=set)  # actors whose runs end FAILED
     clock: datetime = datetime(2021, 11, 2, 6, 0, 0, tzinfo=UTC)
     url: str = ""
@@ -145,7 +146,12 @@ class _Handler(BaseHTTPRequestHandler):
         if status is not None:
             return self._error(status, "rate-limit-exceeded" if status == 429 else "internal-server-error")
         if endpoint == "start":
-            return self._reply(201, {"data": _public(s.start(parts[2].replace("~", "/"), body))})
+            run = s.start(parts[2].replace("~", "/"), body)
+            with s.lock:
+                lost, s.start_then_fail = s.start_then_fail > 0, max(0, s.start_then_fail - 1)
+            if lost:
+                return self._error(500, "internal-server-error")
+            return self._reply(201, {"data": _public(run)})
         if endpoint == "list":  # startedAfter is not applied: the runs' times are the stand-in's own clock
             actor = parts[2].replace("~", "/")
             with s.lock:

@@ -260,3 +260,13 @@ def test_only_an_executive_of_the_roster(standin: StandIn, team: Path) -> None:
     code, _, err = collect(team, "-p", "2021-10", "--only", "ana,zoe")
     assert code == 2 and "--only: not an executive_id of roster.csv: zoe" in err
     assert standin.requests == []
+
+
+def test_a_start_answered_500_after_the_service_started_the_run_is_not_started_twice(
+    standin: StandIn, team: Path
+) -> None:
+    standin.start_then_fail = 1
+    code, out, err = collect(team, "-p", "2021-10")
+    assert code == 0, out + err
+    assert len(standin.runs) == 2  # the LinkedIn run was found by its input, not started again
+    assert len(standin.started(HARVEST)) == 1 and len(downloads(team)) == 2
