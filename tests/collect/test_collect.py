@@ -270,3 +270,7 @@ def test_a_start_answered_500_after_the_service_started_the_run_is_not_started_t
     assert code == 0, out + err
     assert len(standin.runs) == 2  # the LinkedIn run was found by its input, not started again
     assert len(standin.started(HARVEST)) == 1 and len(downloads(team)) == 2
+
+
+def test_quiet_prints_nothing_when_all_went_well(standin: StandIn, team: Path) -> None:
+    assert collect(team, "-p", "2021-10", "--quiet") == (0, "", "")
