@@ -122,9 +122,12 @@ def run_collect(
     if not quiet:
         _summary(result)
     for outcome in result.failed:
+        # the run's id and status are the service's text: data, never a way to rewrite the terminal
         click.echo(
-            f"Error: {outcome.actor} run {outcome.run_id} {outcome.status}: not refreshed: "
-            + for_terminal(", ".join(outcome.executives)),
+            for_terminal(
+                f"Error: {outcome.actor} run {outcome.run_id} {outcome.status}: not refreshed: "
+                + ", ".join(outcome.executives)
+            ),
             err=True,
         )
     for run in result.plan.over_cap:

@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 TOKEN_VARIABLES = ("RANKING_APIFY_TOKEN", "APIFY_TOKEN")
 URL_VARIABLE = "RANKING_APIFY_API_URL"
+#: The most items a dataset may hold (a run asks for at most max_items x profiles_per_run, 20,000 by default).
+MAX_ITEMS = 2_000_000
 #: The run states after which a run changes no more.
 TERMINAL = ("SUCCEEDED", "FAILED", "ABORTED", "TIMED-OUT")
 
@@ -33,6 +35,10 @@ class ServiceRefused(RankingError):
 
 class ServiceUnavailable(RankingError):
     """The service kept answering 429 or 5xx (or could not be reached) until the deadline."""
+
+
+class Gone(RankingError):
+    """The service no longer knows a run or a dataset (404: deleted, or past the account's retention)."""
 
 
 @dataclass(frozen=True)
@@ -150,9 +156,13 @@ class Apify:
                     raise ServiceRefused(
                         f"Apify refused the token ({status}) while trying to {what}: check RANKING_APIFY_TOKEN"
                     ) from None
+                if status == 404:
+                    raise Gone(f"Apify does not know what was asked to {what} (404)") from None
                 if status != 429 and (status is None or status < 500):
                     raise ServiceUnavailable(f"Apify answered {status} to {what}: {type(exc).__name__}") from None
                 reason = f"Apify answered {status}"
+            except (ValueError, TypeError, KeyError) as exc:  # an answer that is not what the API documents
+                raise ServiceUnavailable(f"Apify's answer to {what} could not be read ({type(exc).__name__})") from None
             except Exception as exc:  # the connection: refused, reset, timed out (the client's tries are spent)
                 if isinstance(exc, RankingError):
                     raise
@@ -189,7 +199,7 @@ class Apify:
         if run is None:
             run = self._call(f"read run {run_id}", lambda: self._client.run(run_id).get())
         if run is None:
-            raise ServiceUnavailable(f"Apify does not know run {run_id}")
+            raise Gone(f"Apify does not know run {run_id}")
         return _run_info(run)
 
     def abort(self, run_id: str) -> RunInfo:
@@ -210,12 +220,15 @@ class Apify:
         return record["value"] if record else None
 
     def pages(self, dataset_id: str) -> Iterator[list[dict[str, Any]]]:
-        """A dataset's items, page by page (offset and limit), until all are read."""
+        """A dataset's items, page by page (offset and limit), until all are read. Raises ServiceUnavailable past
+        MAX_ITEMS: no run of `ranking` asks for that many."""
         dataset = self._client.dataset(dataset_id)
         offset, size = 0, self.tuning.page_size
         while True:
             page = self._call(f"read dataset {dataset_id}", partial(dataset.list_items, offset=offset, limit=size))
-            yield page.items
             offset += len(page.items)
+            if offset > MAX_ITEMS:
+                raise ServiceUnavailable(f"dataset {dataset_id} holds more than {MAX_ITEMS:,} items: not downloaded")
+            yield page.items
             if not page.items or offset >= page.total:
                 return

@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from ranking.collect.apify import URL_VARIABLE, Apify, RunInfo, ServiceRefused, Tuning, token_from
+from ranking.collect.apify import URL_VARIABLE, Apify, Gone, RunInfo, ServiceRefused, Tuning, token_from
 from ranking.collect.inputs import ACTORS, input_sha256
 from ranking.collect.log import CollectLog, RunState
 from ranking.collect.plan import Plan, PlannedRun, plan
@@ -219,7 +219,11 @@ def _finish(
     who = ", ".join(state.executives)
     base = {"run_id": state.run_id, "actor": state.actor, "input_sha256": state.input_sha256}
     while True:
-        info = service.wait(state.run_id)
+        try:
+            info = service.wait(state.run_id)
+        except Gone:  # deleted on the service, or kept there no longer: nothing left to download
+            log.append("failed", **base, status="unknown to the service")
+            return Outcome(state.run_id, state.actor, tuple(state.executives), "unknown to the service")
         if info.done:
             break
         if time.monotonic() >= service.deadline:
@@ -246,9 +250,14 @@ def _download(
     step: Callable[[str], None],
 ) -> Outcome:
     items: list[object] = []
-    for page in service.pages(info.dataset_id):
-        items += page
-        step(f"downloading {state.actor} run {state.run_id}: {len(items)} items")
+    try:
+        for page in service.pages(info.dataset_id):
+            items += page
+            step(f"downloading {state.actor} run {state.run_id}: {len(items)} items")
+    except Gone:
+        log.append("failed", run_id=state.run_id, actor=state.actor, input_sha256=state.input_sha256,
+                   status="dataset unknown to the service")  # fmt: skip
+        return Outcome(state.run_id, state.actor, tuple(state.executives), "dataset unknown to the service")
     folder = root / "exports"
     if len(set(state.executives)) == 1:
         folder = folder / state.executives[0]

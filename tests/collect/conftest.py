@@ -12,6 +12,13 @@ from tests.collect.standin import TOKEN, StandIn, serve
 from tests.workspaces import workspace
 
 
+@pytest.fixture(autouse=True)
+def no_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches the real service: without the stand-in, no token and no URL of it."""
+    for variable in ("RANKING_APIFY_TOKEN", "APIFY_TOKEN", "RANKING_APIFY_API_URL"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture
 def standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
     """The stand-in, answering; the environment points `ranking collect` at it with short waits. Nothing else is

@@ -42,6 +42,7 @@ class StandIn:
     fail: set[str] = field(default_factory=set)  # actors whose runs end FAILED
     clock: datetime = datetime(2021, 11, 2, 6, 0, 0, tzinfo=UTC)
     url: str = ""
+    count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def started(self, actor: str | None = None) -> list[Request]:
@@ -68,7 +69,8 @@ class StandIn:
 
     def start(self, actor: str, run_input: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
-            number = len(self.runs) + 1
+            self.count += 1  # never reset: a run's id is never given twice
+            number = self.count
             run_id, dataset_id = f"run{number:04d}", f"dataset{number:04d}"
             self.datasets[dataset_id] = self.actors[actor](run_input)
             run = {

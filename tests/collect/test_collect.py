@@ -274,3 +274,21 @@ def test_a_start_answered_500_after_the_service_started_the_run_is_not_started_t
 
 def test_quiet_prints_nothing_when_all_went_well(standin: StandIn, team: Path) -> None:
     assert collect(team, "-p", "2021-10", "--quiet") == (0, "", "")
+
+
+def test_a_run_the_service_no_longer_knows_is_named_and_never_blocks_the_next_collects(
+    standin: StandIn, team: Path
+) -> None:
+    standin.hold = True
+    (team / "ranking.toml").write_text("[collect]\ndeadline_minutes = 0.01\n", encoding="utf-8")
+    standin.faults["abort"] = [500] * 10_000  # the runs cannot even be aborted: they stay under way in the log
+    assert collect(team, "-p", "2021-10")[0] == 1
+    standin.faults.clear()
+    (team / "ranking.toml").unlink()
+    standin.runs.clear()  # past the service's retention
+    standin.hold = False
+    code, _, err = collect(team, "-p", "2021-10")
+    assert code == 1 and "run0001 unknown to the service: not refreshed: ana, bob" in err
+    code, _, err = collect(team, "-p", "2021-10")  # started again, downloaded
+    assert code == 0, err
+    assert len(downloads(team)) == 2 and sorted(standin.runs) == ["run0003", "run0004"]
