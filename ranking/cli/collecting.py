@@ -193,6 +193,10 @@ def _summary(result: Any) -> None:
             posts = str(outcome.posts.get(executive, 0)) if outcome.downloaded else "-"
             where = outcome.file if outcome.downloaded else f"not refreshed ({outcome.status})"
             table.add_row(*(Text(for_terminal(v)) for v in (executive, outcome.actor, posts, where)))
+    for run in result.plan.over_cap:
+        for executive in run.executives:
+            row = (executive, run.actor, "-", "not refreshed (not started: over the cost cap)")
+            table.add_row(*(Text(for_terminal(v)) for v in row))
     _console().print(table)
     cost = sum(o.cost_usd or 0 for o in result.outcomes)
     click.echo(

@@ -217,11 +217,12 @@ def test_an_empty_dataset_is_written_as_collected_nothing_posted(standin: StandI
 
 def test_the_cost_cap_starts_no_run_that_would_pass_it(standin: StandIn, team: Path) -> None:
     # LinkedIn: 2 profiles x 400 items x $2 per 1,000 = $1.60; X: 2 x 400 x $0.40 per 1,000 = $0.32
-    code, _, err = collect(team, "-p", "2021-10", "--max-cost", "1")
+    code, out, err = collect(team, "-p", "2021-10", "--max-cost", "1")
     assert code == 1
     assert [r.path for r in standin.started()] == ["/v2/actors/apidojo~tweet-scraper/runs"]
     assert "harvestapi/linkedin-profile-posts run not started (estimated $1.60 would pass the cost cap)" in err
     assert "not refreshed: ana, bob" in err
+    assert "not refreshed (not started: over the cost cap)" in out
 
 
 def test_the_cost_cap_of_the_settings(standin: StandIn, team: Path) -> None:
