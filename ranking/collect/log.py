@@ -4,14 +4,18 @@ that a `collect` killed at any moment knows the runs it paid for. It never holds
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ranking.errors import InputError
+from ranking.errors import InputError, RankingError
 
 LOG_FILE = "collect.jsonl"
 #: The steps of a run, in the order they happen. `starting` (keyed by an `intent` id, written before the request
@@ -49,11 +53,31 @@ class RunState:
         return self.step in ("started", "finished")
 
 
+class Busy(RankingError):
+    """Another `ranking collect` is working on the workspace."""
+
+
 class CollectLog:
     """The append-only log of a workspace's runs."""
 
     def __init__(self, root: Path):
         self.path = root / LOG_FILE
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold an exclusive lock on the log for the block: two collects of a workspace at once would start the
+        same runs twice. The kernel drops the lock of a process that dies, even by SIGKILL. Raises Busy."""
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise Busy(f"{self.path}: another `ranking collect` is working on this workspace") from None
+                raise
+            yield
+        finally:
+            os.close(fd)
 
     def append(self, step: str, **values: Any) -> dict[str, Any]:
         """Write one step as one line and fsync it: once this returns, a kill cannot lose it."""

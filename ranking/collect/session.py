@@ -128,14 +128,30 @@ def collect(
 ) -> CollectResult:
     """Collect the period's posts (see the module's docstring). Raises InputError (settings, roster, no token),
     ServiceRefused (401/403), ServiceUnavailable (429/5xx until the deadline), Interrupted."""
-    the_plan = planned(root, period, only, refresh, max_cost_usd)
     if dry_run:
-        return CollectResult(the_plan, [])
+        return CollectResult(planned(root, period, only, refresh, max_cost_usd), [])
     settings = load_settings(root / "ranking.toml")
     token = token_from(environ)
     deadline = time.monotonic() + settings.collect.deadline_minutes * 60
     service = Apify(token, environ.get(URL_VARIABLE) or None, deadline, tuning or Tuning())
     log = CollectLog(root)
+    with log.locked():
+        # planned under the lock: what another collect started or finished is in the log
+        the_plan = planned(root, period, only, refresh, max_cost_usd)
+        return _collect(root, period, the_plan, service, log, settings, (only, refresh, max_cost_usd), step)
+
+
+def _collect(
+    root: Path,
+    period: Period,
+    the_plan: Plan,
+    service: Apify,
+    log: CollectLog,
+    settings: Settings,
+    options: tuple[tuple[str, ...], bool, float | None],
+    step: Callable[[str], None],
+) -> CollectResult:
+    only, refresh, max_cost_usd = options
     intents = log.intents()
     if intents:
         step("looking for runs the last collect may have started")

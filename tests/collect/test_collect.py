@@ -293,3 +293,10 @@ def test_a_run_the_service_no_longer_knows_is_named_and_never_blocks_the_next_co
     code, _, err = collect(team, "-p", "2021-10")  # started again, downloaded
     assert code == 0, err
     assert len(downloads(team)) == 2 and sorted(standin.runs) == ["run0003", "run0004"]
+
+
+def test_one_collect_at_a_time(standin: StandIn, team: Path) -> None:
+    with CollectLog(team).locked():
+        code, _, err = collect(team, "-p", "2021-10")
+    assert code == 1 and "another `ranking collect` is working on this workspace" in err
+    assert standin.requests == []
