@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ranking.cli.collecting import collect
 from ranking.cli.options import CONTEXT, chosen_period, out_option, period_option, workspace_option
 from ranking.cli.terminal import domain_errors, progress
 from ranking.period import Period
@@ -48,8 +49,21 @@ def cli(verbose: bool) -> None:
     help="Company reports rendered in parallel (default: the machine's cores).",
 )
 @click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
+@click.option(
+    "--collect",
+    "collect_first",
+    is_flag=True,
+    help="First fetch the period's posts from the scraping service, as `ranking collect` does (stops on a failure).",
+)
 def run(
-    workspace: Path, period: Period | None, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
+    workspace: Path,
+    period: Period | None,
+    out: Path,
+    lang: str | None,
+    quiet: bool,
+    jobs: int | None,
+    send_after: bool,
+    collect_first: bool,
 ) -> None:
     """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
@@ -61,6 +75,9 @@ def run(
     Without --period, the last complete month: then a month without any post in the exports is an error (exit 1,
     nothing written) and each executive without a post of the month a warning.
 
+    With --collect, `ranking collect` runs first; when it could not refresh every executive, nothing else runs
+    (exit 1).
+
     Example:
 
         ranking run --workspace fixtures/demo --period 2021-10 --out output --lang fr --jobs 2
@@ -71,6 +88,10 @@ def run(
     if quiet:
         quiet_pdf_libraries()
     period, chosen = chosen_period(workspace, period, quiet)
+    if collect_first:
+        from ranking.cli.collecting import run_collect
+
+        run_collect(workspace, period, dry_run=False, refresh=False, only=(), max_cost=None, quiet=quiet)
     with domain_errors(), progress(quiet, "starting") as step:
         result = run_ranking(
             workspace,
@@ -154,12 +175,15 @@ def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
     import json
 
     from ranking.collect.targets import apify_inputs, plain_lines, roster_targets
+    from ranking.settings import load_settings
 
     period, _chosen = chosen_period(workspace, period, False)
     with domain_errors():
         targets = roster_targets(workspace)
+        settings = load_settings(workspace / "ranking.toml")
     if as_apify:
-        click.echo(json.dumps(apify_inputs(targets, period), indent=2, ensure_ascii=False))
+        inputs = apify_inputs(targets, period, settings.scoring.timezone, settings.collect.max_items)
+        click.echo(json.dumps(inputs, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(plain_lines(targets, period)))
 
@@ -223,6 +247,9 @@ def send(
     companies = tuple(c.strip() for value in only for c in value.split(",") if c.strip())
     period, _ = chosen_period(workspace, period, quiet)
     _send(workspace, period, out, companies, dry_run, resend, None, quiet)
+
+
+cli.add_command(collect)
 
 
 def _send(

@@ -21,6 +21,7 @@ from ranking.load.formats import (
     apify_x,
     brightdata,
     canonical,
+    empty,
     linkedin_creator,
     linkedin_member,
     mapped,
@@ -53,8 +54,12 @@ SCRAPERS = [
     for r in (*apify_linkedin.READERS, *apify_x.READERS, *brightdata.READERS, *phantombuster.READERS)
 ]
 
+#: A dataset of zero items (`ranking collect` writes one for a run that found nothing): read as no post.
+EMPTY = Format(empty.NAME, empty.DESCRIPTION, empty.matches, empty.load)
+
 FORMATS: list[Format] = [
     *SCRAPERS,
+    EMPTY,
     Format(canonical.NAME, canonical.DESCRIPTION, canonical.matches, canonical.load),
     Format(x_archive.NAME, x_archive.DESCRIPTION, x_archive.matches, x_archive.load),
     Format(x_analytics.CLASSIC, x_analytics.CLASSIC_DESCRIPTION, x_analytics.classic_matches, x_analytics.load_classic),
@@ -80,8 +85,8 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
     for fmt in FORMATS:
         if fmt.matches(path, head):
             return fmt
-    # the contract's own formats first, the scraping services' after
-    listed = [f for f in FORMATS if f not in SCRAPERS] + SCRAPERS
+    # the contract's own formats first, the scraping services' after (an empty download is nothing to give)
+    listed = [f for f in FORMATS if f not in SCRAPERS and f is not EMPTY] + SCRAPERS
     known = "; ".join(f"{f.name} ({f.description})" for f in listed)
     raise InputError.one(shown, f"unknown export format. Known formats: {known}")
 
