@@ -228,7 +228,7 @@ def iter_company_contexts(
     frames = beyond_frames(
         data.measured, data.teams["ytd"], data.executives["ytd"], data.roster, data.settings.measures.min_posts
     )
-    shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
+    shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None, *data.window_posts)
     settings_used = methodology(data.settings)
     sections = frozenset(report.sections)
 

@@ -16,6 +16,7 @@ from ranking.period import Period, Scope
 from ranking.report.content import ContentFacts, content_facts
 from ranking.report.inventory_summary import relative_name, relative_names
 from ranking.score.measures import Measured
+from ranking.score.monthly import window_posts
 from ranking.score.ranks import ScopeScores
 from ranking.score.series import (
     best_posts,
@@ -75,6 +76,7 @@ class ReportData:
     content: ContentFacts  # tone mixes, topics and flagged posts of the year to date (ranking.report.content)
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures)
     movers: Moves  # the month's climbers and fallers
+    window_posts: tuple[int, int]  # posts and reposts of the month and of the year to date (0: an empty month)
 
 
 def badge(threshold: float) -> pl.Expr:
@@ -181,4 +183,5 @@ def report_data(
         content=content_facts(posts["ytd"], ws.settings, ws.scan),
         measured=measured,
         movers=Moves(*movers(teams["month"], report.movers), *movers(month_people, report.movers)),
+        window_posts=(window_posts(scores["month"]), window_posts(scores["ytd"])),
     )

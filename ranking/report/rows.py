@@ -62,9 +62,13 @@ class Header:
     month: int = described("the month ranked, 1 to 12")
     logo: str | None = described("file URL of the publisher's logo (settings report.logo), or none")
     created: str = described("the document's date (W3C), fixed by the period so that re-renders are identical")
+    month_posts: int = described("posts and reposts of the month in the exports (0: the cover says the month is empty)")
+    ytd_posts: int = described("posts and reposts of the year to date (0: the cover says the year is empty)")
 
 
-def header(period: Period, lang: str, settings: Any, logo: str | None) -> dict[str, Any]:
+def header(
+    period: Period, lang: str, settings: Any, logo: str | None, month_posts: int, ytd_posts: int
+) -> dict[str, Any]:
     """The header fields of a document of `period` (a mapping, spread into a context's constructor)."""
     report = settings.report
     return {
@@ -77,6 +81,8 @@ def header(period: Period, lang: str, settings: Any, logo: str | None) -> dict[s
         "month": period.month,
         "logo": logo,
         "created": created(period),
+        "month_posts": month_posts,
+        "ytd_posts": ytd_posts,
     }
 
 
