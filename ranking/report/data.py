@@ -27,7 +27,7 @@ from ranking.score.series import (
     team_best_posts,
     team_monthly_scores,
 )
-from ranking.settings import Settings, logo_file
+from ranking.settings import Scoring, Settings, logo_file
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,21 @@ def _teams(scores: dict[Scope, ScopeScores], roster: pl.DataFrame, threshold: fl
     return out
 
 
+def from_totals(weights: Scoring) -> pl.Expr:
+    """The part of an executive's score its reactions, comments and shares do not explain: what posts with an
+    engagements total only (LinkedIn's creator analytics) add. A table showing the counts beside the score marks a
+    row where it is not 0, and its footnote gives it."""
+    counted = sum(pl.col(c).fill_null(0) * getattr(weights, c) for c in ("reactions", "comments", "shares"))
+    part = pl.col("influence_score") - counted
+    return pl.when(part.abs() > 1e-9).then(part).otherwise(0.0).cast(pl.Float64)
+
+
 def _executives(
-    frames: dict[Scope, pl.DataFrame], companies: pl.DataFrame, split: dict[Scope, pl.DataFrame]
+    frames: dict[Scope, pl.DataFrame],
+    companies: pl.DataFrame,
+    split: dict[Scope, pl.DataFrame],
+    weights: Scoring,
+    without_data: frozenset[str],
 ) -> dict[Scope, pl.DataFrame]:
     names = companies.select("company", pl.col("name").alias("company_name"))
     out: dict[Scope, pl.DataFrame] = {}
@@ -121,7 +134,10 @@ def _executives(
         named = frame.join(names, on="company", how="left", maintain_order="left").join(
             split[scope], on="executive_id", how="left", maintain_order="left"
         )
-        out[scope] = _other_rank(named, other, "executive_id")
+        out[scope] = _other_rank(named, other, "executive_id").with_columns(
+            from_totals(weights).alias("from_totals"),
+            pl.col("executive_id").is_in(list(without_data)).alias("no_data"),
+        )
     return out
 
 
@@ -161,19 +177,20 @@ def report_data(
         pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.date().alias("day")
     )
     teams = _teams(scores, ws.roster, report.collective_threshold)
-    executives = _executives({s: v.executives for s, v in scores.items()}, ws.companies, split)
+    without_data = frozenset(set(ws.roster.get_column("executive_id").to_list()) - with_posts)
+    executives = _executives({s: v.executives for s, v in scores.items()}, ws.companies, split, weights, without_data)
     month_people = executives["month"].filter(pl.col("influence_score") > 0)
     return ReportData(
         period=period,
         settings=ws.settings,
         teams=teams,
         executives=executives,
-        ceos=_executives({s: v.ceos for s, v in scores.items()}, ws.companies, split),
+        ceos=_executives({s: v.ceos for s, v in scores.items()}, ws.companies, split, weights, without_data),
         executive_months=executive_months,
         team_months=team_monthly_scores(executive_months),
         best=best,
         missing=missing_counts(posts["ytd"]),
-        without_data=frozenset(set(ws.roster.get_column("executive_id").to_list()) - with_posts),
+        without_data=without_data,
         exports=_export_facts(ws),
         roster=ws.roster,
         companies=ws.companies,

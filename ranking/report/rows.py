@@ -134,6 +134,11 @@ class ExecutiveRow:
     linkedin: float = described("the part of the influence score made on LinkedIn")
     x: float = described("the part made on X")
     other_rank: int = described("the rank in the other scope")
+    from_totals: float = described(
+        "the part of the score its reactions, comments and shares do not explain: posts whose export gives an "
+        "engagements total only (the row is marked and a footnote on its page gives it; 0: none)"
+    )
+    no_data: bool = described("no export holds any post of theirs: no rank nor movement is shown, only a dash")
 
 
 @dataclass(frozen=True)

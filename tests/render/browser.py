@@ -3,6 +3,8 @@ page's scripts ran, and screenshots. `python -m tests.render.browser` writes the
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -67,11 +69,74 @@ def printed(page: Path, target: Path) -> Path:
     return target
 
 
-def screenshot(page: Path, target: Path, width: int, height: int, fragment: str = "") -> Path:
-    """A PNG of the page's first `height` pixels in a window `width` pixels wide."""
-    url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
-    _run([f"--window-size={width},{height}", f"--screenshot={target.resolve()}"], url)
+#: Headless Chromium lays its window out at least 500 pixels wide, whatever --window-size says: a 390-pixel
+#: screenshot was a 500-pixel layout cropped. Below this width the page is shown in an iframe of the exact width,
+#: which lays it out (media queries included) at that width.
+NARROWEST_WINDOW = 500
+
+
+def framed(page: Path, target: Path, width: int, height: int, probe: str = "") -> Path:
+    """A page that shows `page` in an iframe of `width` × `height` CSS pixels at its top left corner (as `srcdoc`:
+    the same origin as the frame, so that `probe`, a script of the frame, can read its layout)."""
+    inner = html.escape(page.read_text(encoding="utf-8"), quote=True)
+    target.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>html, body { margin: 0; overflow: hidden; } '
+        "iframe { border: 0; display: block; }</style></head><body>"
+        f'<iframe id="page" width="{width}" height="{height}" srcdoc="{inner}"></iframe>{probe}</body></html>',
+        encoding="utf-8",
+    )
     return target
+
+
+def screenshot(page: Path, target: Path, width: int, height: int, fragment: str = "") -> Path:
+    """A PNG of the page's first `height` pixels, laid out `width` pixels wide (in a frame of that width when it
+    is narrower than Chromium's narrowest window)."""
+    url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
+    if width < NARROWEST_WINDOW:
+        assert not fragment, "a framed page has no address of its own"
+        holder = framed(page, target.with_suffix(".frame.html"), width, height)
+        url = holder.resolve().as_uri()
+    try:
+        _run([f"--window-size={width},{height}", f"--screenshot={target.resolve()}"], url)
+    finally:
+        target.with_suffix(".frame.html").unlink(missing_ok=True)
+    return target
+
+
+#: Read in the frame once everything is laid out: its width, how wide the page is (wider: it scrolls sideways),
+#: the height of every row of each ranking table, and the names of the trend cards cut short.
+PROBE = """<script>
+window.addEventListener("load", function () {
+  var w = document.getElementById("page").contentWindow, d = w.document;
+  var out = {width: w.innerWidth, page_width: d.documentElement.scrollWidth, rows: {}, cut: [], visible: {}};
+  Array.prototype.forEach.call(d.querySelectorAll("table.ranking"), function (t) {
+    var box = t.parentNode.getBoundingClientRect();
+    out.rows[t.id] = Array.prototype.map.call(t.tBodies[0].rows, function (r) {
+      return Math.round(r.getBoundingClientRect().height * 10) / 10;
+    });
+    out.visible[t.id] = Array.prototype.filter.call(t.tHead.rows[0].cells, function (c) {
+      return c.getBoundingClientRect().right <= box.right + 0.5;
+    }).map(function (c) { return c.className; });
+  });
+  Array.prototype.forEach.call(d.querySelectorAll(".mult-name"), function (e) {
+    if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1) out.cut.push(e.textContent);
+  });
+  document.body.setAttribute("data-layout", JSON.stringify(out));
+});
+</script>"""
+
+
+def layout(page: Path, width: int, height: int = 900) -> dict:
+    """How the page lays out `width` pixels wide (PROBE): its width and scrolled width, each ranking table's row
+    heights and the classes of the columns shown before it scrolls, the trend titles cut short."""
+    with tempfile.TemporaryDirectory(prefix="layout-") as tmp:
+        holder = framed(page, Path(tmp) / "frame.html", width, height, PROBE)
+        window = max(width, NARROWEST_WINDOW)
+        found = re.search(
+            r'data-layout="([^"]*)"', _run([f"--window-size={window},{height}", "--dump-dom"], holder.as_uri())
+        )
+    assert found, "the probe did not run"
+    return json.loads(html.unescape(found.group(1)))
 
 
 def png_size(path: Path) -> tuple[int, int]:
