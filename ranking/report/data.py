@@ -41,6 +41,7 @@ class ExportFacts:
     executives: frozenset[str]
     flags: tuple[str, ...]
     notes: tuple[str, ...]
+    dated: str  # how the date was found (ranking.load.base.DATINGS): "modified" when the file states none
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
         snapshot = e.snapshot.astimezone(UTC).date()
         shown = relative_name(ws.root, e.shown)  # public documents never show the workspace's own path
         posts = counted.posts + counted.reposts
-        facts.append(ExportFacts(shown, e.format, snapshot, posts, counted.executives, tuple(e.flags), tuple(e.notes)))
+        facts.append(
+            ExportFacts(shown, e.format, snapshot, posts, counted.executives, tuple(e.flags), tuple(e.notes), e.dated)
+        )
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 

@@ -192,10 +192,15 @@ class ExportLine:
 
     shown: str = described("the file, as named in the workspace")
     format: str = described("what it was read as")
-    snapshot: date = described("the export's date (UTC)")
+    snapshot: date = described("the export's date (UTC), or the file's modification date when it states none")
     posts: int = described("posts it holds")
     flags: tuple[str, ...] = described("what it lacks (`no_counts`, `total_only`, …)")
     notes: tuple[str, ...] = described("what was noticed reading it")
+    dated: str = described(
+        "how the date was found: `run` (the service's run time in its name), `name` (a date in its name), `content` "
+        "(its content), `modified` (the file's modification time: the export states no date)"
+    )
+    after: bool = described("the date is after the month ranked (its counts are those of that later day)")
 
 
 @dataclass(frozen=True)
