@@ -183,6 +183,7 @@ def report_data(
     without_data = frozenset(set(ws.roster.get_column("executive_id").to_list()) - with_posts)
     executives = _executives({s: v.executives for s, v in scores.items()}, ws.companies, split, weights, without_data)
     month_people = executives["month"].filter(pl.col("influence_score") > 0)
+    month_teams = teams["month"].filter(pl.col("team_score") > 0)
     return ReportData(
         period=period,
         settings=ws.settings,
@@ -202,6 +203,7 @@ def report_data(
         logo=logo_file(ws.root, ws.settings),  # the rule `validate` applies (ranking.settings.files)
         content=content_facts(posts["ytd"], ws.settings, ws.scan),
         measured=measured,
-        movers=Moves(*movers(teams["month"], report.movers), *movers(month_people, report.movers)),
+        # Only those with a score of the month climb or fall: a rank among the zeros moves as others score.
+        movers=Moves(*movers(month_teams, report.movers), *movers(month_people, report.movers)),
         window_posts=(window_posts(scores["month"]), window_posts(scores["ytd"])),
     )
