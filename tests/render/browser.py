@@ -148,25 +148,75 @@ def png_size(path: Path) -> tuple[int, int]:
 
 #: The screenshots of the README: a phone and a desktop, both languages.
 SHOTS = {"phone": (390, 1500), "desktop": (1280, 1100)}
+#: The company report page of the README's emoji picture: the team whose posts carry emoji, flags, CJK and Hebrew.
+EMOJI_COMPANY = "vireo"
 
 
-def main(out: Path) -> None:
-    """Run the demo in both languages and photograph its page (docs/screenshots/)."""
+def _page_png(pdf: Path, needle: str, target: Path) -> None:
+    """The first page of `pdf` whose text holds `needle`, as a PNG at 70 dpi (pdftoppm)."""
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        ).group(1)
+    )  # type: ignore[union-attr]
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        if needle in text:
+            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                            str(target.with_suffix(""))], check=True)  # fmt: skip
+            return
+    raise RuntimeError(f"{pdf}: no page holds {needle!r}")
+
+
+def main(docs: Path) -> None:
+    """The demo's pictures of the README, made again from the code as it is: its web page at a phone's and a
+    desktop's width in both languages (docs/screenshots/), the company report page with emoji
+    (docs/company-report-emoji.png), and docs/screenshots/MADE.md, which says when and from which commit."""
+    from datetime import UTC, datetime
+
+    from ranking import __version__
+    from ranking.load.workspace import load_workspace
     from ranking.period import Period
-    from ranking.pipeline import run
+    from ranking.pipeline import compute
+    from ranking.render.environment import render
+    from ranking.render.pdf import write_pdf
+    from ranking.render.web import write_leaderboard_page
+    from ranking.report.company import iter_company_contexts
+    from ranking.report.leaderboard import leaderboard_context
 
     repo = Path(__file__).resolve().parent.parent.parent
-    out.mkdir(parents=True, exist_ok=True)
+    shots = docs / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    period = Period(2021, 10)
+    data = compute(load_workspace(repo / "fixtures" / "demo"), period).report
+    made = []
     with tempfile.TemporaryDirectory() as tmp:
         for lang in ("fr", "en"):
-            folder = run(repo / "fixtures" / "demo", Period(2021, 10), Path(tmp) / lang, lang=lang).folder
+            page = Path(tmp) / f"leaderboard-{lang}.html"
+            write_leaderboard_page(leaderboard_context(data, lang), page, data.logo)
             for name, (width, height) in SHOTS.items():
-                screenshot(folder / "leaderboard.html", out / f"leaderboard-{lang}-{name}-{width}.png", width, height)
+                target = shots / f"leaderboard-{lang}-{name}-{width}.png"
+                screenshot(page, target, width, height)
+                made.append(f"- `{target.relative_to(docs.parent)}`: leaderboard.html ({lang}), {width} × {height} px")
+        report = next(iter_company_contexts(data, "fr", [EMOJI_COMPANY]))
+        pdf = Path(tmp) / f"{EMOJI_COMPANY}.pdf"
+        write_pdf(render("company.html", report, "fr"), pdf, (data.logo,) if data.logo else ())
+        target = docs / "company-report-emoji.png"
+        _page_png(pdf, "Tokyo", target)
+        made.append(
+            f"- `{target.relative_to(docs.parent)}`: companies/{EMOJI_COMPANY}.pdf (fr), its page of posts, 70 dpi"
+        )
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    source = f"commit {commit.stdout.strip()}" if commit.returncode == 0 else "a copy without git history"
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    (shots / "MADE.md").write_text(
+        f"# The demo's pictures\n\nMade by `make screenshots` on {when}, from {source} (ranking {__version__}), "
+        f"on the demo workspace (fixtures/demo/) for {period}; headless Chromium for the web page, WeasyPrint and "
+        "pdftoppm for the report page:\n\n" + "\n".join(made) + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":
-    main(
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
-    )
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent.parent / "docs")
