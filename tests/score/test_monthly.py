@@ -110,6 +110,8 @@ def test_a_given_month_after_posts_of_its_year_is_ranked_and_says_it_is_empty(tm
     assert warning in json.loads((out / "2021-11" / "manifest.json").read_text())["warnings"]
     cover = pdf_text(out / "2021-11" / "leaderboard.pdf", last=1)
     assert "Aucune publication de novembre 2021 dans les exports" in " ".join(cover.split())
+    first = "".join(pdf_text(out / "2021-11" / "companies" / "acme.pdf", last=1).split())
+    assert "1/2" in first and "–/2" in first  # the year to date's rank; none of a month nobody posted in
 
 
 def pdf_text(pdf: Path, last: int) -> str:
