@@ -22,7 +22,9 @@ from tests.render import browser
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
-pytestmark = pytest.mark.skipif(browser.chromium() is None, reason="chromium is not installed (.ci/system-deps --browser)")
+pytestmark = pytest.mark.skipif(
+    browser.chromium() is None, reason="chromium is not installed (.ci/system-deps --browser)"
+)
 
 
 @pytest.fixture(scope="module")
