@@ -402,6 +402,7 @@ def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path
     appendix = normalised(text_of(tmp_path / "acme.pdf"))
     assert "creator_2021-10-31.csv" in appendix.replace(" ", "")
     assert "total only" in appendix and "Dan Idle" not in appendix
+    assert "shares: Bob Martin 70 of 73." in appendix  # the company report explains the same score
 
 
 def test_leaderboard_lists_the_top_teams_and_ceos_and_says_where_the_rest_is(tmp_path: Path, pipeline) -> None:
