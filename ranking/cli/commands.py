@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ranking.cli.collecting import collect
-from ranking.cli.options import CONTEXT, chosen_period, out_option, period_option, workspace_option
+from ranking.cli.options import CONTEXT, chosen_period, out_option, period_callback, period_option, workspace_option
 from ranking.cli.terminal import domain_errors, progress
 from ranking.period import Period
 from ranking.settings import LANGS
@@ -55,6 +55,11 @@ def cli(verbose: bool) -> None:
     is_flag=True,
     help="First fetch the period's posts from the scraping service, as `ranking collect` does (stops on a failure).",
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Rank a month without any post all the same (a warning, and the covers say so); never sent.",
+)
 def run(
     workspace: Path,
     period: Period | None,
@@ -64,6 +69,7 @@ def run(
     jobs: int | None,
     send_after: bool,
     collect_first: bool,
+    allow_empty: bool,
 ) -> None:
     """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
@@ -73,7 +79,9 @@ def run(
     the reports are then mailed as `ranking send` does.
 
     Without --period, the last complete month: then a month without any post in the exports is an error (exit 1,
-    nothing written) and each executive without a post of the month a warning.
+    nothing written) and each executive without a post of the month a warning. A month given with --period is an
+    error only when it has no post and neither has its year to date (with earlier posts of the year it is ranked,
+    with a warning). --allow-empty ranks an empty month all the same; a month without posts is never mailed.
 
     With --collect, `ranking collect` runs first; when it could not refresh every executive, nothing else runs
     (exit 1).
@@ -101,6 +109,7 @@ def run(
             step=step,
             jobs=jobs,
             check_month=chosen,
+            allow_empty=allow_empty,
         )
     for warning in result.warnings:
         click.echo(f"Warning: {for_terminal(warning)}", err=True)
@@ -124,22 +133,34 @@ def run(
 
 @cli.command(context_settings=CONTEXT)
 @workspace_option
-def validate(workspace: Path) -> None:
+@click.option(
+    "--period",
+    "-p",
+    "month",
+    default=None,
+    callback=period_callback,
+    metavar="YYYY-MM",
+    help="Also check that this month has posts: `run` and `send` refuse a month without any.",
+)
+def validate(workspace: Path, month: Period | None) -> None:
     """Check everything `run` would read and list every problem found.
 
     Shows, for each executive, which export files were recognised as what, the dates and the number of posts
     found, and which files could not be read. Exits 1 when there is any problem, 0 when the workspace is ready.
+    With --period, a month without any post in the exports is a problem too (`send` never mails one).
 
     Example:
 
-        ranking validate --workspace fixtures/demo
+        ranking validate --workspace fixtures/demo --period 2021-10
     """
     from ranking.load.inventory import inventory
-    from ranking.load.workspace import check_workspace
+    from ranking.load.workspace import check_workspace, month_problems
 
     with domain_errors():
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
+    if month is not None:
+        problems = [*problems, *month_problems(ws, month)]
     if not problems:
         click.echo(
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "

@@ -21,6 +21,7 @@ from ranking.load.merge import MergedPosts, merge_lazy
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.load.walk import walk_exports
+from ranking.period import Period, window
 from ranking.settings import Settings, load_settings, logo_file, sending_problems
 
 log = logging.getLogger(__name__)
@@ -334,3 +335,13 @@ def with_exported_followers(roster: pl.DataFrame, exports: list[Export]) -> pl.D
             .drop("__followers")
         )
     return roster
+
+
+def month_problems(ws: Workspace, period: Period) -> list[Problem]:
+    """`validate --period`: a month without any post (or repost) in the exports is a problem, for `send` never mails
+    the reports of one and `run` ranks one only when asked (`--allow-empty`) or after earlier posts of its year."""
+    within = window(period, "month", ws.settings.scoring.timezone).contains()
+    if ws.scan.filter(within).select(pl.len()).collect().item():
+        return []
+    message = f"no post of {period} in any export: `send` never mails the reports of a month without posts"
+    return [Problem(str(ws.root / "exports"), message)]
