@@ -35,6 +35,10 @@ class Accounting:
     merged: int = 0
     #: The executives the file holds posts of (before the merge): the data-quality pages list a file under them.
     executives: frozenset[str] = frozenset()
+    #: Characters that were not valid Unicode, read as U+FFFD (ranking.load.repair).
+    replaced: int = 0
+    #: One record of each reason skipped, as the file shows it.
+    examples: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         parts = [f"{self.posts} post{'s' if self.posts != 1 else ''}"]
@@ -44,11 +48,18 @@ class Accounting:
         text = f"{self.records} record{'s' if self.records != 1 else ''} = " + " + ".join(parts)
         if self.merged:
             text += f" ({self.merged} merged with the same post in another export)"
+        if self.replaced:
+            text += f"; {self.replaced} character{'s' if self.replaced != 1 else ''} not valid Unicode read as U+FFFD"
         return text
+
+    def examples_lines(self) -> list[str]:
+        """One record of each reason skipped, for `validate`."""
+        return [f"e.g. {reason}: {self.examples[reason]}" for reason in sorted(self.examples)]
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "records": self.records, "posts": self.posts, "reposts": self.reposts,
-                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged}  # fmt: skip
+                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged,
+                **({"replaced": self.replaced} if self.replaced else {})}  # fmt: skip
 
 
 def account(export: Export, merged: int) -> Accounting:
@@ -70,7 +81,8 @@ def account(export: Export, merged: int) -> Accounting:
         )
         reposts, executives = int(found[0]), frozenset(found[1])
     records = export.records if export.records is not None else rows + sum(export.skipped.values())
-    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives)
+    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives,
+                      export.replaced, dict(export.examples))  # fmt: skip
 
 
 def linked_ids(exports: list[Export]) -> dict[str, str]:

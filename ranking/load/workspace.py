@@ -18,6 +18,7 @@ from ranking.load.base import export_numbered, export_rows
 from ranking.load.contacts import recipients
 from ranking.load.formats import Export, Format, LoadContext, detect
 from ranking.load.merge import MergedPosts, merge_lazy
+from ranking.load.repair import counting
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.load.walk import walk_exports
@@ -281,7 +282,9 @@ def _read(
         try:
             fmt = detect(path, shown, settings.sources)
             ctx = LoadContext(roster, settings.scoring.timezone, owner, settings.sources, settings.inputs.strict)
-            export = fmt.load(path, shown, ctx)
+            with counting() as tally:
+                export = fmt.load(path, shown, ctx)
+            export.replaced = tally.replaced
         except InputError as exc:
             problems += exc.problems
             unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))

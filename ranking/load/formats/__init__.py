@@ -29,6 +29,7 @@ from ranking.load.formats import (
     x_archive,
 )
 from ranking.load.merge import merge_frames
+from ranking.load.repair import counting
 from ranking.settings import Source
 
 __all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
@@ -87,8 +88,12 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
 
 
 def load_file(path: Path, shown: str, ctx: LoadContext) -> Export:
-    """Recognise and load one export file."""
-    return detect(path, shown, ctx.sources).load(path, shown, ctx)
+    """Recognise and load one export file (counting the characters read as U+FFFD)."""
+    fmt = detect(path, shown, ctx.sources)
+    with counting() as tally:
+        export = fmt.load(path, shown, ctx)
+    export.replaced = tally.replaced
+    return export
 
 
 def merge_posts(frames: list[pl.DataFrame]) -> pl.DataFrame:
