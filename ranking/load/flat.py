@@ -9,6 +9,7 @@ container: every cell is a string (or null), booleans as `true`/`false`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import fastexcel
@@ -26,6 +27,36 @@ SUFFIXES = (*JSON_SUFFIXES, *TABLE_SUFFIXES, *XLSX_SUFFIXES)
 #: List items flattened per list: the readers need none beyond the first few, and a list of a thousand
 #: comments would make thousands of columns.
 MAX_ITEMS = 5
+HEAD_BYTES = 64 * 1024
+#: How far recognition reads, at most: a CSV's whole header line (a download flattening many mentioned people
+#: has thousands of columns), a JSON file's first records whatever their size.
+MAX_HEAD_BYTES = 4 * 1024 * 1024
+
+
+def read_head(path: Path, shown: str) -> bytes:
+    """What recognition reads of a file: its first 64 KB, and more where that cuts what tells the format: a
+    delimited file's first line is read whole (a line longer than MAX_HEAD_BYTES is an InputError), a JSON file's
+    first MAX_HEAD_BYTES (its first records' keys)."""
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        if len(head) < HEAD_BYTES:
+            return head
+        if suffix in JSON_SUFFIXES:
+            return head + handle.read(MAX_HEAD_BYTES - len(head))
+        if suffix not in TABLE_SUFFIXES:
+            return head
+        while b"\n" not in head and len(head) < MAX_HEAD_BYTES:
+            more = handle.read(min(HEAD_BYTES * 4, MAX_HEAD_BYTES - len(head)))
+            if not more:
+                return head
+            head += more
+    if b"\n" not in head:
+        limit = MAX_HEAD_BYTES // (1024 * 1024)
+        raise InputError.one(shown, f"the header line is longer than {limit} MB: not a table of posts this reads", 1)
+    return head
+
+
 _KEY = re.compile(r'"((?:[^"\\]|\\.){1,80})"\s*:')
 
 
@@ -86,12 +117,18 @@ def read_flat(path: Path, shown: str) -> pl.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=2)
+def _json_keys(head: bytes) -> frozenset[str]:
+    # every reader asks for the keys of the same head (up to a few MB): found once
+    return frozenset(key.lower() for key in _KEY.findall(decode(head)))
+
+
 def field_names(path: Path, head: bytes) -> set[str]:
     """The field names a file shows in its first bytes, lower-cased: a JSON file's keys (at any depth), a CSV's
     or an XLSX's header (flattened `a/b/c` names, each also split into its parts)."""
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
-        return {key.lower() for key in _KEY.findall(decode(head))}
+        return set(_json_keys(head))
     if suffix in XLSX_SUFFIXES:
         if not head.startswith(b"PK"):
             return set()

@@ -73,7 +73,7 @@ def mostly_utf8(data: bytes) -> str | None:
     Windows-1252 has no valid multi-byte character at all)."""
     with counting() as probe:
         text = data.decode("utf-8-sig", errors="ranking-replace")
-    valid = sum(1 for char in text if char > "\x7f") - probe.replaced
+    valid = len(text) - len(text.encode("ascii", "ignore")) - probe.replaced
     if not data.startswith(codecs.BOM_UTF8) and (valid == 0 or valid < probe.replaced):
         return None
     _note(probe.replaced)

@@ -16,6 +16,7 @@ import polars as pl
 
 from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext
+from ranking.load.flat import read_head
 from ranking.load.formats import (
     apify_linkedin,
     apify_x,
@@ -33,8 +34,6 @@ from ranking.load.repair import counting
 from ranking.settings import Source
 
 __all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
-
-HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,7 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
 
     A file named by a `[[sources]]` mapping of the settings is that mapping's, whatever else it looks like.
     """
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
+    head = read_head(path, shown)
     if not head.strip():
         raise InputError.one(shown, "empty file")
     if any(mapped.pattern_matches(source, path, shown) for source in sources):
