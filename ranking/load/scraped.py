@@ -13,6 +13,7 @@ A reader (a `Reader` in a module of `formats/`) says how its service's fields ma
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
-from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER
+from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
 from ranking.load.flat import SUFFIXES, field_names, has_fields, read_flat
@@ -93,6 +94,34 @@ class Reader:
         return load_scraped(self, path, shown, ctx)
 
 
+def placeholder() -> pl.Expr:
+    """A record that stands for no post: a service's notice or placeholder (`{"id": -1, "text": "Since you are a
+    free user…"}`: an id of 0 or below), or a record with neither a date nor a URL. A post with an unreadable
+    field is not one: its date or URL is there, and it stays an error naming the record."""
+    numbered = pl.col("post_id").str.strip_chars().str.contains(r"^(?:-\d+|0+)$").fill_null(False)
+    return numbered | (pl.col("posted_at").is_null() & pl.col("url").is_null())
+
+
+#: How much of a skipped record `validate` quotes: its first few fields, each cut short.
+_EXAMPLE_FIELDS = 4
+_EXAMPLE_WIDTH = 60
+
+
+def example(flat: pl.DataFrame, line: int) -> str:
+    """A record of a flattened download as `validate` quotes it: its number and first few fields."""
+    row = flat.filter(pl.col(LINE) == line).row(0, named=True)
+    shown = []
+    for name, value in row.items():
+        if name == LINE or value is None or not str(value).strip():
+            continue
+        text = str(value).replace("\n", " ")
+        text = text if len(text) <= _EXAMPLE_WIDTH else text[: _EXAMPLE_WIDTH - 1] + "…"
+        shown.append(f"{name}={json.dumps(text, ensure_ascii=False)}")
+        if len(shown) == _EXAMPLE_FIELDS:
+            break
+    return f"record {line}: " + ", ".join(shown)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
@@ -129,17 +158,20 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     )
     records = frame.height
     skipped: dict[str, int] = {}
+    examples: dict[str, str] = {}
     notes: list[str] = []
 
     def skip(mask: pl.Expr, reason: str) -> None:
         nonlocal frame
-        count = frame.filter(mask).height
-        if count:
-            skipped[reason] = skipped.get(reason, 0) + count
-            notes.append(f"{_plural(count, 'record')} skipped: {reason}")
+        left_out = frame.filter(mask)
+        if left_out.height:
+            skipped[reason] = skipped.get(reason, 0) + left_out.height
+            examples.setdefault(reason, example(flat, left_out.item(0, LINE)))
+            notes.append(f"{_plural(left_out.height, 'record')} skipped: {reason}")
             frame = frame.filter(~mask)
 
     skip(pl.col("error"), ERROR_RECORDS)
+    skip(placeholder(), PLACEHOLDERS)
     skip(pl.col("kind") == "ignore", NOT_POSTS)
     frame = _owners(frame, ctx)
     if ctx.strict and ctx.executive_id is None:
@@ -156,7 +188,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     fmt = reader.name + ("" if path.suffix.lower() == ".json" else f" ({path.suffix.lstrip('.').lower()})")
     if frame.height == 0:
         return Export(path, shown, fmt, schema.empty_posts(), when, notes, platform=reader.platform,
-                      records=records, skipped=skipped)  # fmt: skip
+                      records=records, skipped=skipped, examples=examples)  # fmt: skip
     canonical = frame.select(
         "executive_id", "platform", "post_id", "kind", "posted_at", "text", "url", *schema.COUNTS[:3],
         "impressions", "reposted_from", "snapshot", LINE,
@@ -189,4 +221,4 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
         .iter_rows()
     )
     return Export(path, shown, fmt, posts, when, notes, followers=followers, platform=reader.platform,
-                  records=records, skipped=skipped, aliases=aliases)  # fmt: skip
+                  records=records, skipped=skipped, aliases=aliases, examples=examples)  # fmt: skip
