@@ -20,6 +20,7 @@ NOT_POSTS = "not a post of the profile's (a like, a comment)"
 OFF_ROSTER = "not in the roster"
 NO_AUTHOR = "no author to tell whose post it is"
 ERROR_RECORDS = "error records of the dataset"
+OTHER_AUTHOR = "written by another account, in the folder of an executive who did not repost it"
 PLACEHOLDERS = "notices and placeholders of the service, not posts (an id of 0 or below, or no date and no URL)"
 
 

@@ -22,7 +22,7 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
-from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER, PLACEHOLDERS
+from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER, OTHER_AUTHOR, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
 from ranking.load.flat import SUFFIXES, field_names, has_fields, read_flat
@@ -126,9 +126,48 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+def _authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFrame:
+    """The records of a file in an executive's folder, each told by its author.
+
+    A record whose author is known and is not the executive's is never the executive's own post: when the file
+    is the executive's feed (some record is theirs), a post or quote of another account is the executive's
+    repost of it, dated as the record says (its counts are the original's: left out); a reply of another
+    account, and any record of another account in a file that is not the executive's feed (a search), are
+    skipped (`kind` "__other"). An author the roster cannot compare (no handle of the executive) changes nothing.
+    """
+    row = ctx.roster.filter(pl.col("executive_id") == owner)
+    handles = {
+        platform: row.select(normalise_handle(pl.col(column))).to_series().drop_nulls().to_list()
+        for platform, column in (("x", "x_handle"), ("linkedin", "linkedin"))
+        if column in row.columns
+    }
+    # the executive's handle on the record's platform (an X handle is no LinkedIn slug)
+    mine = pl.col("platform").replace_strict(
+        {p: found[0] for p, found in handles.items() if found}, default=None, return_dtype=pl.String
+    )
+    author = normalise_handle(pl.col("handle"))
+    known = author.is_not_null() & mine.is_not_null()
+    other = known & (author != mine)
+    feed = frame.select((known & ~other).any()).item()
+    own_kind = pl.col("kind").is_in(["post", "quote"])
+    return frame.with_columns(
+        pl.when(other & (pl.col("kind") != "repost") & own_kind & pl.lit(feed))
+        .then(pl.col("handle"))
+        .otherwise(pl.col("reposted_from"))
+        .alias("reposted_from"),
+        pl.when(~other | (pl.col("kind") == "repost"))
+        .then(pl.col("kind"))
+        .when(own_kind & pl.lit(feed))
+        .then(pl.lit("repost"))
+        .otherwise(pl.lit("__other"))
+        .alias("kind"),
+    )
+
+
 def _owners(frame: pl.DataFrame, ctx: LoadContext) -> pl.DataFrame:
     """executive_id of every record: the folder's, else the roster's for its handle (null when not in it)."""
     if ctx.executive_id is not None:
+        frame = _authorship(frame, ctx, ctx.executive_id)
         return frame.with_columns(pl.lit(ctx.executive_id).alias("executive_id"), pl.lit("").alias("__handle"))
     handle = normalise_handle(pl.col("handle"))
     own = frame.filter(pl.col("kind") != "repost").select(handle.alias("h")).drop_nulls().unique()
@@ -174,6 +213,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     skip(placeholder(), PLACEHOLDERS)
     skip(pl.col("kind") == "ignore", NOT_POSTS)
     frame = _owners(frame, ctx)
+    skip(pl.col("kind") == "__other", OTHER_AUTHOR)
     if ctx.strict and ctx.executive_id is None:
         unknown = Check(
             pl.col("executive_id").is_null(),

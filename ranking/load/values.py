@@ -249,7 +249,10 @@ def reduce_post_id(value: pl.Expr) -> pl.Expr:
 
 
 def normalise_handle(value: pl.Expr) -> pl.Expr:
-    """An X handle or LinkedIn slug as it is matched: lower case, without `@`, a profile URL reduced to its slug."""
+    """An X handle or LinkedIn slug as it is matched: lower case, without `@`, a profile URL reduced to its slug
+    (a company page's `/company/<slug>/` as a member's `/in/<slug>/`: a page can be followed as an account)."""
     lowered = value.str.strip_chars().str.to_lowercase()
-    from_url = lowered.str.extract(r"(?:linkedin\.com/in/|(?:twitter|x)\.com/)([^/?#]+)", 1)
+    from_url = lowered.str.extract(
+        r"(?:linkedin\.com/(?:in|company|school|showcase)/|^/?(?:in|company)/|(?:twitter|x)\.com/)([^/?#]+)", 1
+    )
     return pl.coalesce(from_url, lowered).str.strip_chars_start("@").str.strip_chars("/ ")
