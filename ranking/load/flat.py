@@ -9,8 +9,10 @@ container: every cell is a string (or null), booleans as `true`/`false`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import fastexcel
 import polars as pl
@@ -82,8 +84,16 @@ def flatten(record: dict[str, object]) -> dict[str, str | None]:
     return out
 
 
-def _read_json(path: Path, shown: str) -> pl.DataFrame:
+#: A reader's unnesting of a service's records (pages of tweets, profiles holding posts) into one record per post,
+#: each with the number of the record (or line) it was found in.
+Expand = Callable[[list[tuple[int, dict[str, Any]]]], list[tuple[int, dict[str, Any]]]]
+
+
+def _read_json(path: Path, shown: str, expand: Expand | None = None) -> pl.DataFrame:
     records, lines = json_records(path, shown)
+    if expand is not None:
+        found = expand(list(zip(lines, records, strict=True)))
+        lines, records = [line for line, _ in found], [record for _, record in found]
     flat = [flatten(r) for r in records]
     keys: dict[str, None] = {}
     for row in flat:
@@ -103,16 +113,18 @@ def _read_xlsx(path: Path, shown: str) -> pl.DataFrame:
     return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE))
 
 
-def read_flat(path: Path, shown: str) -> pl.DataFrame:
-    """Any download of a dataset as string columns named `a/b/c`, plus LINE (record, line or sheet row)."""
+def read_flat(path: Path, shown: str, expand: Expand | None = None) -> pl.DataFrame:
+    """Any download of a dataset as string columns named `a/b/c`, plus LINE (record, line or sheet row); a JSON
+    one's records unnested by `expand` first."""
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
-        frame = _read_json(path, shown)
+        frame = _read_json(path, shown, expand)
     elif suffix in XLSX_SUFFIXES:
         frame = _read_xlsx(path, shown)
     else:
         frame = read_table(path, shown)
-    if frame.height == 0:
+    # a page or a profile may hold no post (a month without any): no post is then no error
+    if frame.height == 0 and (expand is None or suffix not in JSON_SUFFIXES):
         raise InputError.one(shown, "no records in the file")
     return frame
 

@@ -25,7 +25,7 @@ from ranking.errors import InputError
 from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER, OTHER_AUTHOR, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
-from ranking.load.flat import SUFFIXES, field_names, has_fields, read_flat
+from ranking.load.flat import SUFFIXES, Expand, field_names, has_fields, read_flat
 from ranking.load.tabular import LINE
 from ranking.load.values import Check, check_problems, normalise_handle, reduce_post_id
 
@@ -82,6 +82,8 @@ class Reader:
     #: selection of fields, so a reader asks for few.
     signatures: tuple[tuple[str, ...], ...]
     convert: Callable[[Fields], dict[str, pl.Expr]]
+    #: How the service's JSON records hold posts, when not one per record (pages, profiles): unnested first.
+    expand: Expand | None = None
 
     def matches(self, path: Path, head: bytes) -> bool:
         """Whether a file holds this service's fields (whatever its name)."""
@@ -182,7 +184,7 @@ def _owners(frame: pl.DataFrame, ctx: LoadContext) -> pl.DataFrame:
 
 def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a service's download through its reader: posts, what was skipped and why, links between ids."""
-    flat = read_flat(path, shown)
+    flat = read_flat(path, shown, reader.expand)
     found = Fields(flat)
     exprs = reader.convert(found)
     columns = [

@@ -74,6 +74,8 @@ _ENTITIES = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
 _DECODED = ["&", "<", ">", '"', "'"]
 
 
-def unescape(column: str) -> pl.Expr:
+def unescape(column: str | pl.Expr) -> pl.Expr:
     """Decode the HTML entities X writes in texts (`&amp;` -> `&`), in one pass: `&amp;lt;` stays `&lt;`."""
+    if isinstance(column, pl.Expr):
+        return column.str.replace_many(_ENTITIES, _DECODED)
     return pl.col(column).str.replace_many(_ENTITIES, _DECODED).alias(column)

@@ -27,6 +27,7 @@ from ranking.load.formats import (
     mapped,
     phantombuster,
     x_analytics,
+    x_api,
     x_archive,
 )
 from ranking.load.merge import merge_frames
@@ -50,7 +51,13 @@ class Format:
 #: `posted_at/timestamp` column would read as a canonical `posted_at`).
 SCRAPERS = [
     Format(r.name, r.description, r.matches, r.load)
-    for r in (*apify_linkedin.READERS, *apify_x.READERS, *brightdata.READERS, *phantombuster.READERS)
+    for r in (
+        *apify_linkedin.READERS,
+        *apify_x.READERS,
+        *brightdata.READERS,
+        *phantombuster.READERS,
+        *x_api.READERS,
+    )
 ]
 
 FORMATS: list[Format] = [

@@ -1,0 +1,89 @@
+"""Conformance of the X API shapes (v1.1, v2) on hand-made fictional timelines (tests/load/shapes.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from ranking.load.formats import detect, load_file
+from tests.load.native_exports import context
+from tests.load.shapes import ORIGINAL, OWN, V1_COUNTS, V2_COUNTS, X_API_KINDS, v1_tweets, v2_page
+
+
+def _write(path: Path, content: Any, lines: bool = False) -> Path:
+    if lines:
+        path.write_text("".join(json.dumps(item) + "\n" for item in content), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(content), encoding="utf-8")
+    return path
+
+
+def _check(path: Path, name: str, counts: dict[str, tuple[int | None, ...]], executive: str | None) -> None:
+    assert detect(path, str(path)).name == name
+    export = load_file(path, str(path), context(executive))
+    posts = export.posts
+    assert dict(posts.select("post_id", "kind").iter_rows()) == X_API_KINDS
+    assert export.records == 4 and export.skipped == {}
+    assert set(posts.get_column("executive_id")) == {"ana"}
+    for number, expected in counts.items():
+        row = posts.filter(pl.col("post_id") == number).row(0, named=True)
+        assert (row["reactions"], row["comments"], row["shares"], row["impressions"]) == expected
+    repost = posts.filter(pl.col("kind") == "repost").row(0, named=True)
+    # the retweet: the original's id and author, dated when retweeted, none of the original's counts
+    assert repost["reposted_from"] == "zed_x" and repost["posted_at"].day == 6
+    assert (repost["reactions"], repost["shares"]) == (None, None)
+    assert repost["url"] == f"https://x.com/zed_x/status/{ORIGINAL}"
+    own = posts.filter(pl.col("post_id") == OWN).row(0, named=True)
+    assert own["text"] == "Bonjour & merci"
+    assert export.followers == {"ana": 1200}
+
+
+@pytest.mark.parametrize("executive", [None, "ana"])
+@pytest.mark.parametrize("lines", [False, True])
+def test_v1_timeline(tmp_path: Path, lines: bool, executive: str | None) -> None:
+    path = _write(tmp_path / ("tweets.jsonl" if lines else "tweets.json"), v1_tweets(), lines)
+    _check(path, "x-api-v1.1", V1_COUNTS, executive)
+
+
+def test_v1_search_page(tmp_path: Path) -> None:
+    path = _write(tmp_path / "search.json", {"statuses": v1_tweets(), "search_metadata": {"count": 4}})
+    _check(path, "x-api-v1.1", V1_COUNTS, None)
+
+
+@pytest.mark.parametrize("executive", [None, "ana"])
+def test_v2_page(tmp_path: Path, executive: str | None) -> None:
+    _check(_write(tmp_path / "timeline.json", v2_page()), "x-api-v2", V2_COUNTS, executive)
+
+
+def test_v2_pages_as_json_lines_and_tweets_flattened_by_twarc(tmp_path: Path) -> None:
+    page = v2_page()
+    first, second = dict(page), dict(page)
+    first["data"], second["data"] = page["data"][:2], page["data"][2:]
+    _check(_write(tmp_path / "pages.jsonl", [first, second], lines=True), "x-api-v2", V2_COUNTS, None)
+    # twarc's flattened tweets: each with its author (and its references' authors) inline, one per line
+    users = {u["id"]: u for u in page["includes"]["users"]}
+    flat = []
+    for tweet in page["data"]:
+        references = [{**r, "author": users["902"]} for r in tweet.get("referenced_tweets", [])]
+        flat.append(
+            {**tweet, "author": users[tweet["author_id"]], **({"referenced_tweets": references} if references else {})}
+        )
+    _check(_write(tmp_path / "flat.jsonl", flat, lines=True), "x-api-v2", V2_COUNTS, None)
+
+
+def test_v2_page_without_tweets_is_no_post_and_no_error(tmp_path: Path) -> None:
+    # a month without a tweet: the page is read, and holds nothing
+    empty = _write(tmp_path / "v2.json", {**v2_page(), "data": []})
+    export = load_file(empty, str(empty), context(None))
+    assert export.posts.height == 0 and export.records == 0
+
+
+def test_an_id_past_2_53_is_never_read_through_a_float(tmp_path: Path) -> None:
+    tweets = v1_tweets()[:1]
+    assert "id_str" not in tweets[0] and float(int(OWN)) != int(OWN)
+    export = load_file(_write(tmp_path / "t.json", tweets), "t.json", context(None))
+    assert export.posts.item(0, "post_id") == OWN
