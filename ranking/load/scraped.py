@@ -25,7 +25,7 @@ from ranking.errors import InputError
 from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER, OTHER_AUTHOR, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
-from ranking.load.flat import SUFFIXES, Expand, field_names, has_fields, read_flat
+from ranking.load.flat import JSON_SUFFIXES, SUFFIXES, Expand, field_names, has_fields, read_flat
 from ranking.load.tabular import LINE
 from ranking.load.values import Check, check_problems, normalise_handle, reduce_post_id
 
@@ -84,10 +84,12 @@ class Reader:
     convert: Callable[[Fields], dict[str, pl.Expr]]
     #: How the service's JSON records hold posts, when not one per record (pages, profiles): unnested first.
     expand: Expand | None = None
+    #: Whether only JSON downloads hold the service's records (a CSV would flatten the nested posts away).
+    json_only: bool = False
 
     def matches(self, path: Path, head: bytes) -> bool:
         """Whether a file holds this service's fields (whatever its name)."""
-        if path.suffix.lower() not in SUFFIXES:
+        if path.suffix.lower() not in (JSON_SUFFIXES if self.json_only else SUFFIXES):
             return False
         found = field_names(path, head)
         return any(has_fields(found, signature) for signature in self.signatures)

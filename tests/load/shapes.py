@@ -76,3 +76,48 @@ def v2_page() -> dict[str, Any]:
 X_API_KINDS = {OWN: "post", ORIGINAL: "repost", QUOTE: "quote", REPLY: "reply"}
 V1_COUNTS = {OWN: (10, 1, 2, None), QUOTE: (5, None, 1, None), REPLY: (1, None, 0, None)}
 V2_COUNTS = {OWN: (10, 1, 2, 300), QUOTE: (5, 0, 1, 80), REPLY: (1, 0, 0, None)}
+
+
+def _activity(number: str) -> str:
+    return f"https://www.linkedin.com/feed/update/urn:li:activity:{number}/"
+
+
+def brightdata_x_profiles() -> list[dict[str, Any]]:
+    """Bright Data X profiles: @ana_x (two tweets and a retweet), @zed_x (one tweet), a profile that failed."""
+
+    def tweet(number: str, text: str, day: int, likes: int) -> dict[str, Any]:
+        return {"post_id": number, "description": text, "date_posted": f"2021-10-{day:02d}T08:00:00.000Z",
+                "post_url": f"https://twitter.com/901/status/{number}", "photos": None, "replies": 1,
+                "reposts": 2, "likes": likes, "views": 100 * likes, "hashtags": None}  # fmt: skip
+
+    return [
+        {"input": {"url": "https://x.com/ana_x"}, "x_id": "901", "url": "https://x.com/ana_x", "id": "ana_x",
+         "profile_name": "Ana", "followers": 1200, "posts_count": 3, "timestamp": "2021-10-31T08:00:00.000Z",
+         "posts": [tweet(OWN, "Bonjour", 5, 10), tweet(QUOTE, "Voilà", 7, 5),
+                   tweet(RETWEETED, "RT @zed_x: Original", 6, 0)]},
+        {"input": {"url": "https://x.com/zed_x"}, "x_id": "902", "url": "https://x.com/zed_x", "id": "zed_x",
+         "profile_name": "Zed", "followers": 50, "posts_count": 1, "timestamp": "2021-10-31T08:00:00.000Z",
+         "posts": [tweet(ORIGINAL, "Original", 1, 900)]},
+        {"input": {"url": "https://x.com/gone_x"}, "warning": "Profile does not exist", "warning_code": "dead_page",
+         "timestamp": "2021-10-31T08:00:00.000Z"},
+    ]  # fmt: skip
+
+
+def brightdata_linkedin_profiles() -> list[dict[str, Any]]:
+    """Bright Data LinkedIn: the company page `acme-page` (two updates with counts) and the person `ana-lopez`
+    (one post without counts; her `activity`, posts of others she liked, is not hers)."""
+    return [
+        {"id": "acme-page", "name": "Acme", "url": "https://www.linkedin.com/company/acme-page", "followers": 5000,
+         "employees_in_linkedin": 40, "timestamp": "2021-10-31T08:00:00.000Z",
+         "updates": [
+             {"post_id": "7100000000000000201", "post_url": _activity("7100000000000000201"), "text": "Nous recrutons",
+              "date": "2021-10-05T08:00:00.000Z", "likes_count": 30, "comments_count": 4, "time": "3w"},
+             {"post_id": "7100000000000000202", "post_url": _activity("7100000000000000202"), "text": "Merci",
+              "date": "2021-10-09T08:00:00.000Z", "likes_count": 12, "comments_count": 0, "time": "2w"}]},
+        {"id": "ana-lopez", "name": "Ana Lopez", "url": "https://www.linkedin.com/in/ana-lopez", "followers": 800,
+         "connections": 500, "timestamp": "2021-10-31T08:00:00.000Z",
+         "posts": [{"id": "7100000000000000301", "link": _activity("7100000000000000301"), "title": "Mon texte",
+                    "created_at": "2021-10-06T08:00:00.000Z", "attribution": "Ana Lopez"}],
+         "activity": [{"id": "7100000000000000999", "link": _activity("7100000000000000999"), "title": "Autre",
+                       "interaction": "Liked by Ana Lopez"}]},
+    ]  # fmt: skip

@@ -8,10 +8,13 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from ranking.load.formats import detect, load_file
+from ranking.load.formats import SCRAPERS, detect, load_file
 from tests.load.native_exports import context
 from tests.load.shapes import ORIGINAL, OWN, V1_COUNTS, V2_COUNTS, X_API_KINDS, v1_tweets, v2_page
+from tests.load.test_loader_fuzz import check, mutated
 
 
 def _write(path: Path, content: Any, lines: bool = False) -> Path:
@@ -87,3 +90,20 @@ def test_an_id_past_2_53_is_never_read_through_a_float(tmp_path: Path) -> None:
     assert "id_str" not in tweets[0] and float(int(OWN)) != int(OWN)
     export = load_file(_write(tmp_path / "t.json", tweets), "t.json", context(None))
     assert export.posts.item(0, "post_id") == OWN
+
+
+@pytest.mark.parametrize("which", ["v1", "v2"])
+def test_any_bytes_in_a_page_give_posts_or_an_error(tmp_path_factory: pytest.TempPathFactory, which: str) -> None:
+    folder = tmp_path_factory.mktemp("pages")
+    page = {"statuses": v1_tweets()} if which == "v1" else v2_page()
+    fmt = next(f for f in SCRAPERS if f.name == ("x-api-v1.1" if which == "v1" else "x-api-v2"))
+    sample = _write(folder / "sample.json", page).read_bytes()
+    path = folder / "page.json"
+
+    @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+    @given(data=st.data())
+    def fuzz(data: st.DataObject) -> None:
+        path.write_bytes(data.draw(mutated(sample)))
+        check(fmt.load, path, context(None))
+
+    fuzz()

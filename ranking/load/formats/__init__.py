@@ -21,6 +21,7 @@ from ranking.load.formats import (
     apify_linkedin,
     apify_x,
     brightdata,
+    brightdata_profiles,
     canonical,
     linkedin_creator,
     linkedin_member,
@@ -57,6 +58,7 @@ SCRAPERS = [
         *brightdata.READERS,
         *phantombuster.READERS,
         *x_api.READERS,
+        *brightdata_profiles.READERS,
     )
 ]
 
