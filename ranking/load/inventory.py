@@ -99,10 +99,11 @@ def inventory(ws: Workspace) -> list[str]:
         what = f"read as {unread.format}" if unread.format else "format not recognised"
         count = len(unread.problems)
         line = f"not read: {_relative(ws, unread.shown)} ({what}; {count} problem{'s' if count != 1 else ''})"
+        told = [f"  {said}" for said in unread.proposal.lines()] if unread.proposal is not None else []
         if unread.executive_id is not None:
-            per_file[unread.executive_id].append(f"    {line}")
+            per_file[unread.executive_id] += [f"    {said}" for said in (line, *told)]
         else:
-            on_top.append(f"  {line}")
+            on_top += [f"  {said}" for said in (line, *told)]
     lines = ["Exports by executive:"]
     silent = []
     for executive, name in names.items():

@@ -310,7 +310,10 @@ def test_validate_shows_each_executive_s_files_dates_counts_and_what_was_not_rea
         "Warning: " + f"{root}/exports/bob/Content_2021-01-01_2021-10-31.xlsx: no TOP POSTS table: only the follower "
         "total was read",
     ]
-    assert f"Error: {root}/exports/ana/notes.txt: unknown export format. Known formats: canonical (" in result.output
+    assert (
+        f"Error: {root}/exports/ana/notes.txt: unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. Known formats: canonical ("
+        in result.output
+    )
 
 
 def test_detection_is_by_name_and_first_bytes(tmp_path: Path) -> None:

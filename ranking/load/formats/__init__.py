@@ -35,7 +35,21 @@ from ranking.load.merge import merge_frames
 from ranking.load.repair import counting
 from ranking.settings import Source
 
-__all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
+__all__ = [
+    "FORMATS",
+    "SCRAPERS",
+    "Export",
+    "Format",
+    "LoadContext",
+    "UnknownFormat",
+    "detect",
+    "load_file",
+    "merge_posts",
+]
+
+
+class UnknownFormat(InputError):
+    """A file no format recognises (`ranking.load.propose` describes it for `validate`)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +105,11 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
     # the contract's own formats first, the scraping services' after
     listed = [f for f in FORMATS if f not in SCRAPERS] + SCRAPERS
     known = "; ".join(f"{f.name} ({f.description})" for f in listed)
-    raise InputError.one(shown, f"unknown export format. Known formats: {known}")
+    raise UnknownFormat.one(
+        shown,
+        "unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. "
+        f"Known formats: {known}",
+    )
 
 
 def load_file(path: Path, shown: str, ctx: LoadContext) -> Export:
