@@ -24,6 +24,17 @@ OTHER_AUTHOR = "written by another account, in the folder of an executive who di
 PLACEHOLDERS = "notices and placeholders of the service, not posts (an id of 0 or below, or no date and no URL)"
 
 
+#: The catalogue key of each reason (`skip.<key>` in templates/i18n/), for the documents that show a file's notes.
+REASON_KEYS = {
+    NOT_POSTS: "not_posts",
+    OFF_ROSTER: "off_roster",
+    NO_AUTHOR: "no_author",
+    ERROR_RECORDS: "error_records",
+    OTHER_AUTHOR: "other_author",
+    PLACEHOLDERS: "placeholders",
+}
+
+
 @dataclass(frozen=True)
 class Accounting:
     """The records of one file: `records` = `posts` + `reposts` + the sum of `skipped`; `merged` of the posts
