@@ -96,3 +96,8 @@ def test_a_company_page_on_top_of_exports_is_matched_by_its_slug(tmp_path: Path)
     ws = load_workspace(root)
     [counted] = ws.accounting
     assert (counted.records, counted.posts, counted.skipped) == (2, 2, {})
+
+
+def test_a_profile_url_with_accents_written_as_a_browser_does_matches_the_scraper_s_slug() -> None:
+    url = pl.lit("https://www.linkedin.com/in/Jos%C3%A9-Garc%C3%ADa/")
+    assert pl.select(normalise_handle(url)).item() == pl.select(normalise_handle(pl.lit("josé-garcía"))).item()
