@@ -8,6 +8,7 @@ container: every cell is a string (or null), booleans as `true`/`false`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -31,21 +32,56 @@ SUFFIXES = (*JSON_SUFFIXES, *TABLE_SUFFIXES, *XLSX_SUFFIXES)
 MAX_ITEMS = 5
 HEAD_BYTES = 64 * 1024
 #: How far recognition reads, at most: a CSV's whole header line (a download flattening many mentioned people
-#: has thousands of columns), a JSON file's first records whatever their size.
+#: has thousands of columns), a JSON file's first records whatever their size (up to this).
 MAX_HEAD_BYTES = 4 * 1024 * 1024
+
+
+_FIRST_RECORDS = 2
+
+
+def _first_records_whole(head: bytes) -> bool:
+    """Whether the first records of a JSON array, a JSON object or JSON Lines stand whole in these bytes."""
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \r\n\t")
+    if not text.startswith("["):
+        return text.count("\n") >= _FIRST_RECORDS or _parses(text, 0)
+    decoder, index = json.JSONDecoder(), 1
+    for _ in range(_FIRST_RECORDS):
+        while index < len(text) and text[index] in " \r\n\t,":
+            index += 1
+        if index < len(text) and text[index] == "]":
+            return True
+        try:
+            index = decoder.raw_decode(text, index)[1]
+        except (ValueError, RecursionError):
+            return False
+    return True
+
+
+def _parses(text: str, index: int) -> bool:
+    try:
+        json.JSONDecoder().raw_decode(text, index)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def read_head(path: Path, shown: str) -> bytes:
     """What recognition reads of a file: its first 64 KB, and more where that cuts what tells the format: a
     delimited file's first line is read whole (a line longer than MAX_HEAD_BYTES is an InputError), a JSON file's
-    first MAX_HEAD_BYTES (its first records' keys)."""
+    first records whole (up to MAX_HEAD_BYTES): their keys tell the format."""
     suffix = path.suffix.lower()
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
         if len(head) < HEAD_BYTES:
             return head
         if suffix in JSON_SUFFIXES:
-            return head + handle.read(MAX_HEAD_BYTES - len(head))
+            # more, doubling, until the first records are whole: their keys, and no more than that is read
+            while len(head) < MAX_HEAD_BYTES and not _first_records_whole(head):
+                more = handle.read(min(len(head), MAX_HEAD_BYTES - len(head)))
+                if not more:
+                    break
+                head += more
+            return head
         if suffix not in TABLE_SUFFIXES:
             return head
         while b"\n" not in head and len(head) < MAX_HEAD_BYTES:
