@@ -189,7 +189,8 @@ def field_names(path: Path, head: bytes) -> set[str]:
         header = header_of(head)
     else:
         return set()
-    return {*header, *(part for name in header for part in name.split("/"))}
+    dotted = [name.replace(".", "/") for name in header]  # `a.b` as twarc's CSV flattens, `a/b` as Apify's
+    return {*header, *dotted, *(part for name in dotted for part in name.split("/"))}
 
 
 def has_fields(found: set[str], paths: tuple[str, ...]) -> bool:

@@ -39,7 +39,8 @@ class Fields:
 
     def __init__(self, frame: pl.DataFrame):
         self.frame = frame
-        self._by_lower = {c.lower(): c for c in frame.columns if c != LINE}
+        # `a.b` as some tools flatten (twarc's CSV: `public_metrics.like_count`) is `a/b` as Apify does
+        self._by_lower = {c.lower().replace(".", "/"): c for c in frame.columns if c != LINE}
 
     def has(self, name: str) -> bool:
         return name.replace(".", "/").lower() in self._by_lower

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,32 @@ def test_any_bytes_in_a_page_give_posts_or_an_error(tmp_path_factory: pytest.Tem
         check(fmt.load, path, context(None))
 
     fuzz()
+
+
+def test_v2_tweets_as_twarc_writes_them_in_csv(tmp_path: Path) -> None:
+    page = v2_page()
+    users = {u["id"]: u for u in page["includes"]["users"]}
+    header = ["id", "created_at", "text", "author_id", "author.username", "author.public_metrics.followers_count",
+              "public_metrics.like_count", "public_metrics.reply_count", "public_metrics.retweet_count",
+              "public_metrics.impression_count", "referenced_tweets.retweeted.id", "referenced_tweets.quoted.id",
+              "referenced_tweets.replied_to.id", "in_reply_to_user_id"]  # fmt: skip
+    rows = []
+    for tweet in page["data"]:
+        refs = {r["type"]: r["id"] for r in tweet.get("referenced_tweets", [])}
+        metrics, author = tweet["public_metrics"], users[tweet["author_id"]]
+        rows.append([tweet["id"], tweet["created_at"], tweet["text"], tweet["author_id"], author["username"],
+                     author["public_metrics"]["followers_count"], metrics["like_count"], metrics["reply_count"],
+                     metrics["retweet_count"], metrics.get("impression_count", ""), refs.get("retweeted", ""),
+                     refs.get("quoted", ""), refs.get("replied_to", ""), tweet.get("in_reply_to_user_id", "")])  # fmt: skip
+    path = tmp_path / "tweets.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    assert detect(path, str(path)).name == "x-api-v2"
+    export = load_file(path, str(path), context(None))
+    assert dict(export.posts.select("post_id", "kind").iter_rows()) == X_API_KINDS
+    counts = {
+        n: tuple(r)
+        for n, *r in export.posts.select("post_id", "reactions", "comments", "shares", "impressions").iter_rows()
+    }
+    assert {n: counts[n] for n in V2_COUNTS} == V2_COUNTS
+    assert export.followers == {"ana": 1200}

@@ -1,7 +1,8 @@
 """Tweets in the X API's own object shapes, as many tools write them (twarc, tweepy dumps, older Apify actors):
 v1.1 (`id_str`, `created_at` like `Wed Oct 10 20:19:24 +0000 2018`, `user.screen_name`, `favorite_count`,
 `retweeted_status`, ...) and v2 (`id`, ISO `created_at`, `author_id`, `public_metrics`, `referenced_tweets`), as
-JSON arrays, JSON Lines, v1.1 search pages `{"statuses": [...]}` and v2 pages `{"data": [...], "includes": {...}}`.
+JSON arrays, JSON Lines, v1.1 search pages `{"statuses": [...]}` and v2 pages `{"data": [...], "includes": {...}}`;
+v2 tweets also as twarc's CSV (`public_metrics.like_count`, `referenced_tweets.retweeted.id`, `author.username`).
 
 - Ids are read as written: `id_str` first, else `id` (the JSON parser reads an integer exactly, never through a
   float, so that ids past 2^53 keep their last digits).
@@ -64,12 +65,12 @@ def _v1(f: Fields) -> dict[str, pl.Expr]:
 
 def _referenced(f: Fields, kind: str, field: str) -> pl.Expr:
     """A field of the tweet this one references as `kind` (retweeted, quoted, replied_to)."""
-    return pl.coalesce(
-        [
-            pl.when(f.get(f"referenced_tweets/{i}/type") == kind).then(f.get(f"referenced_tweets/{i}/{field}"))
-            for i in range(_REFERENCES)
-        ]
-    )
+    listed = [
+        pl.when(f.get(f"referenced_tweets/{i}/type") == kind).then(f.get(f"referenced_tweets/{i}/{field}"))
+        for i in range(_REFERENCES)
+    ]
+    # twarc's CSV names the reference by its kind: `referenced_tweets.retweeted.id`
+    return pl.coalesce([*listed, f.get(f"referenced_tweets/{kind}/{field}")])
 
 
 def _v2(f: Fields) -> dict[str, pl.Expr]:
