@@ -131,7 +131,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def _authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFrame:
+def authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFrame:
     """The records of a file in an executive's folder, each told by its author.
 
     A record whose author is known and is not the executive's is never the executive's own post: when the file
@@ -139,6 +139,7 @@ def _authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFra
     repost of it, dated as the record says (its counts are the original's: left out); a reply of another
     account, and any record of another account in a file that is not the executive's feed (a search), are
     skipped (`kind` "__other"). An author the roster cannot compare (no handle of the executive) changes nothing.
+    The frame has `platform`, `kind`, `handle` and `reposted_from` (a mapped file's too: formats/mapped.py).
     """
     row = ctx.roster.filter(pl.col("executive_id") == owner)
     handles = {
@@ -172,7 +173,7 @@ def _authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFra
 def _owners(frame: pl.DataFrame, ctx: LoadContext) -> pl.DataFrame:
     """executive_id of every record: the folder's, else the roster's for its handle (null when not in it)."""
     if ctx.executive_id is not None:
-        frame = _authorship(frame, ctx, ctx.executive_id)
+        frame = authorship(frame, ctx, ctx.executive_id)
         return frame.with_columns(pl.lit(ctx.executive_id).alias("executive_id"), pl.lit("").alias("__handle"))
     handle = normalise_handle(pl.col("handle"))
     own = frame.filter(pl.col("kind") != "repost").select(handle.alias("h")).drop_nulls().unique()

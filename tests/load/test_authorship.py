@@ -4,6 +4,7 @@ account like a member: its `/company/<slug>/` URL matches records on top of expo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from ranking.load.base import LoadContext
 from ranking.load.formats import load_file
 from ranking.load.values import normalise_handle
 from ranking.load.workspace import load_workspace
+from ranking.settings import Source
 from tests.load.test_scraper_fuzz import RECORDS, write_download
 from tests.workspaces import person, workspace
 
@@ -101,3 +103,22 @@ def test_a_company_page_on_top_of_exports_is_matched_by_its_slug(tmp_path: Path)
 def test_a_profile_url_with_accents_written_as_a_browser_does_matches_the_scraper_s_slug() -> None:
     url = pl.lit("https://www.linkedin.com/in/Jos%C3%A9-Garc%C3%ADa/")
     assert pl.select(normalise_handle(url)).item() == pl.select(normalise_handle(pl.lit("josé-garcía"))).item()
+
+
+def test_a_mapped_file_in_a_folder_tells_the_executive_s_posts_from_others(tmp_path: Path) -> None:
+    source = Source(pattern="veille_*.csv", columns={"Lien": "url", "Quand": "posted_at", "Aime": "reactions",
+                                                      "Auteur": "handle"})  # fmt: skip
+    rows = [("ana_x", 1, 5), ("zed_x", 2, 900), ("ana_x", 3, 7)]
+    lines = ["Lien,Quand,Aime,Auteur"] + [
+        f"https://x.com/{who}/status/{n},2021-10-0{n}T08:00:00Z,{likes},{who}" for who, n, likes in rows
+    ]
+    path = tmp_path / "veille_1.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ctx = replace(_ctx("ana"), sources=(source,))
+    export = load_file(path, str(path), ctx)
+    assert export.posts.sort("post_id").get_column("kind").to_list() == ["post", "repost", "post"]
+    repost = export.posts.filter(pl.col("kind") == "repost").row(0, named=True)
+    assert repost["reposted_from"] == "zed_x" and repost["reactions"] is None
+    path.write_text("\n".join(lines[:1] + lines[2:3]) + "\n", encoding="utf-8")  # zed_x's only: not her feed
+    export = load_file(path, str(path), ctx)
+    assert export.posts.height == 0 and export.skipped == {OTHER_AUTHOR: 1}

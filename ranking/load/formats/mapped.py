@@ -15,13 +15,14 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
-from ranking.load.accounting import NOT_POSTS, OFF_ROSTER, PLACEHOLDERS
+from ranking.load.accounting import NOT_POSTS, OFF_ROSTER, OTHER_AUTHOR, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import SUFFIXES, read_any, to_canonical
 from ranking.load.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat, read_head
+from ranking.load.scraped import authorship
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
-from ranking.load.values import normalise_handle, problems_where
+from ranking.load.values import normalise_handle, platform_from_url, problems_where
 from ranking.settings import SOURCE_FIELDS, Source
 
 NAME = "mapped"
@@ -219,6 +220,26 @@ def _placeholders(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return frame.filter(~none), frame.filter(none).height
 
 
+def _in_folder(frame: pl.DataFrame, ctx: LoadContext, source: Source) -> tuple[pl.DataFrame, int]:
+    """A file in an executive's folder whose records name their author: another account's post is the
+    executive's repost of it (in their feed), else skipped (how many); the folder then says whose each record is."""
+    if ctx.executive_id is None or "handle" not in frame.columns or "executive_id" in frame.columns:
+        return frame, 0
+    url = pl.col("url").cast(pl.String) if "url" in frame.columns else pl.lit(None, pl.String)
+    given = pl.col("platform").cast(pl.String).str.to_lowercase() if "platform" in frame.columns else pl.lit(None)
+    told = frame.with_columns(
+        pl.coalesce(given, platform_from_url(url), pl.lit(source.platform or None, pl.String)).alias("platform"),
+        (pl.col("kind") if "kind" in frame.columns else pl.lit("post")).fill_null("post").alias("kind"),
+        (pl.col("reposted_from") if "reposted_from" in frame.columns else pl.lit(None, pl.String)).alias(
+            "reposted_from"
+        ),
+        pl.col("handle").cast(pl.String),
+    )
+    told = authorship(told, ctx, ctx.executive_id)
+    others = told.filter(pl.col("kind") == "__other").height
+    return told.filter(pl.col("kind") != "__other").drop("handle"), others
+
+
 def _owned(frame: pl.DataFrame, ctx: LoadContext) -> tuple[pl.DataFrame, int]:
     """Leave out the rows of a multi-author file whose handle is no roster executive's (how many were)."""
     if ctx.executive_id is not None or ctx.strict or "handle" not in frame.columns or "executive_id" in frame.columns:
@@ -246,6 +267,10 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
         skipped[PLACEHOLDERS] = placeholders
         notes.append(f"{placeholders} record{'s' if placeholders != 1 else ''} skipped: {PLACEHOLDERS}")
     frame, off = _owned(frame, ctx)
+    frame, others = _in_folder(frame, ctx, source)
+    if others:
+        skipped[OTHER_AUTHOR] = others
+        notes.append(f"{others} record{'s' if others != 1 else ''} skipped: {OTHER_AUTHOR}")
     if off:
         skipped[OFF_ROSTER] = off
         notes.append(f"{off} record{'s' if off != 1 else ''} skipped: {OFF_ROSTER}")
