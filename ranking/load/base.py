@@ -59,6 +59,10 @@ class Export:
     skipped: dict[str, int] = field(default_factory=dict)
     #: LinkedIn numbers of a post -> the number it is keyed by (a share or ugcPost URN -> its activity).
     aliases: dict[str, str] = field(default_factory=dict)
+    #: Characters that were not valid Unicode (a lone surrogate, bytes not UTF-8), read as U+FFFD.
+    replaced: int = 0
+    #: One record of each reason of `skipped`, as the file shows it (a few fields), for `validate`.
+    examples: dict[str, str] = field(default_factory=dict)
     #: How `snapshot` was found (one of DATINGS); found from the file when a loader leaves it empty.
     dated: str = ""
 

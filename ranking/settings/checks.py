@@ -173,10 +173,6 @@ def _validate_source(name: str, source: Source) -> None:
     for column, target in source.columns.items():
         if not isinstance(target, str) or target not in SOURCE_FIELDS:
             raise ValueError(f"{name}.columns.{column}: {target!r} is not a field (known: {', '.join(SOURCE_FIELDS)})")
-    targets = list(source.columns.values())
-    twice = sorted({t for t in targets if targets.count(t) > 1})
-    if twice:
-        raise ValueError(f"{name}.columns: two columns map onto '{twice[0]}'")
     if source.platform not in ("", "linkedin", "x"):
         raise ValueError(f"{name}.platform must be linkedin or x, not {source.platform!r}")
     if source.timezone:

@@ -71,9 +71,12 @@ def samples(folder: Path) -> dict[str, tuple[str, Path]]:
 
 
 def mutated(sample: bytes) -> st.SearchStrategy[bytes]:
-    """Random bytes, the sample cut anywhere, or the sample with a slice replaced by random bytes."""
+    """Random bytes, the sample cut anywhere, the sample with a slice replaced by random bytes, or with text that is
+    not valid Unicode put anywhere (a lone surrogate escape, bytes that are not UTF-8)."""
     size = len(sample)
+    broken = st.sampled_from([b"\\ud83c", b"\\udc00", b"\xff", b"\xed\xa0\x80", b"\xc3"])
     return st.one_of(
+        st.tuples(st.integers(0, size), broken).map(lambda t: sample[: t[0]] + t[1] + sample[t[0] :]),
         st.binary(max_size=600),
         st.integers(0, size).map(lambda n: sample[:n]),
         st.tuples(st.integers(0, size), st.integers(0, 30), st.binary(max_size=30)).map(
