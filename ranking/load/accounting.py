@@ -21,6 +21,13 @@ NOT_POSTS: str = Phrase("not a post of the profile's (a like, a comment)", "reas
 OFF_ROSTER: str = Phrase("not in the roster", "reason.off_roster")
 NO_AUTHOR: str = Phrase("no author to tell whose post it is", "reason.no_author")
 ERROR_RECORDS: str = Phrase("error records of the dataset", "reason.error_records")
+OTHER_AUTHOR: str = Phrase(
+    "written by another account, in the folder of an executive who did not repost it", "reason.other_author"
+)
+PLACEHOLDERS: str = Phrase(
+    "notices and placeholders of the service, not posts (an id of 0 or below, or no date and no URL)",
+    "reason.placeholders",
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,10 @@ class Accounting:
     merged: int = 0
     #: The executives the file holds posts of (before the merge): the data-quality pages list a file under them.
     executives: frozenset[str] = frozenset()
+    #: Characters that were not valid Unicode, read as U+FFFD (ranking.load.repair).
+    replaced: int = 0
+    #: One record of each reason skipped, as the file shows it.
+    examples: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return str(self.phrase)
@@ -55,12 +66,35 @@ class Accounting:
         if self.merged:
             text += f" ({self.merged} merged with the same post in another export)"
             merged = Phrase(text, "inventory.merged", self.merged)
-            return Phrase(text, "inventory.accounting.merged", records=records, parts=tuple(parts), merged=merged)
-        return Phrase(text, "inventory.accounting", records=records, parts=tuple(parts))
+            said = Phrase(text, "inventory.accounting.merged", records=records, parts=tuple(parts), merged=merged)
+        else:
+            said = Phrase(text, "inventory.accounting", records=records, parts=tuple(parts))
+        if not self.replaced:
+            return said
+        # text that was not valid Unicode is no record: said after the sum, not in it
+        replaced = Phrase(
+            f"{self.replaced} character{'s' if self.replaced != 1 else ''} not valid Unicode read as U+FFFD",
+            "inventory.replaced",
+            self.replaced,
+        )
+        return Phrase(f"{said}; {replaced}", "inventory.accounting.replaced", accounting=said, replaced=replaced)
+
+    def examples_lines(self) -> list[Phrase]:
+        """One record of each reason skipped, for `validate` (the record quoted as the file has it)."""
+        return [
+            Phrase(
+                f"e.g. {reason}: {self.examples[reason]}",
+                "inventory.example",
+                reason=reason,
+                record=self.examples[reason],
+            )
+            for reason in sorted(self.examples)
+        ]
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "records": self.records, "posts": self.posts, "reposts": self.reposts,
-                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged}  # fmt: skip
+                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged,
+                **({"replaced": self.replaced} if self.replaced else {})}  # fmt: skip
 
 
 def account(export: Export, merged: int) -> Accounting:
@@ -82,7 +116,8 @@ def account(export: Export, merged: int) -> Accounting:
         )
         reposts, executives = int(found[0]), frozenset(found[1])
     records = export.records if export.records is not None else rows + sum(export.skipped.values())
-    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives)
+    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives,
+                      export.replaced, dict(export.examples))  # fmt: skip
 
 
 def linked_ids(exports: list[Export]) -> dict[str, str]:

@@ -20,6 +20,7 @@ import ranking.load.strict_json as strict_json
 from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import LoadContext
+from ranking.load.repair import decode_utf8
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import (
     Check,
@@ -39,7 +40,7 @@ _LIST_FIELDS = ("links", "mentions")
 
 def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[int]]:
     """The objects of a JSON array, or of one object per line, with the record (or line) number of each."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text = decode_utf8(path.read_bytes())
     if not text.strip():
         raise InputError.one(shown, "empty file")
     records: list[dict[str, object]] = []

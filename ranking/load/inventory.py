@@ -96,7 +96,10 @@ def inventory(ws: Workspace) -> list[str]:
                 _line(4, f"{where}: {described}, {stats}", where=where, what=described, found=stats)
             )
             if counted is not None:
-                per_file[executive].append(_line(6, str(counted), counted.phrase.key, **counted.phrase.values))
+                per_file[executive] += [
+                    _line(6, line, line.key, line.n, **line.values)
+                    for line in (counted.phrase, *counted.examples_lines())
+                ]
             continue
         for executive, each in found.items():
             line = _line(4, f"{where}: {export.format}, {each}", where=where, what=export.format, found=each.phrase)
@@ -121,7 +124,9 @@ def inventory(ws: Workspace) -> list[str]:
             )
         )
         if counted is not None:
-            on_top.append(_line(4, str(counted), counted.phrase.key, **counted.phrase.values))
+            on_top += [
+                _line(4, line, line.key, line.n, **line.values) for line in (counted.phrase, *counted.examples_lines())
+            ]
     for unread in ws.unread:
         what = (
             Phrase(f"read as {unread.format}", "inventory.read_as", format=unread.format)
@@ -133,10 +138,15 @@ def inventory(ws: Workspace) -> list[str]:
         shown = _relative(ws, unread.shown)
         line = Phrase(f"not read: {shown} ({what}; {problems})", "inventory.not_read", file=shown, what=what,
                       problems=problems)  # fmt: skip
+        # the proposal of a [[sources]] block is TOML to paste: told as it is, in no language
+        told = list(unread.proposal.lines()) if unread.proposal is not None else []
         if unread.executive_id is not None:
-            per_file[unread.executive_id].append(Phrase(f"    {line}", line.key, **line.values))
+            per_file[unread.executive_id] += [
+                Phrase(f"    {line}", line.key, **line.values),
+                *(f"      {x}" for x in told),
+            ]
         else:
-            on_top.append(Phrase(f"  {line}", line.key, **line.values))
+            on_top += [Phrase(f"  {line}", line.key, **line.values), *(f"    {x}" for x in told)]
     lines: list[str] = [Phrase("Exports by executive:", "inventory.by_executive")]
     silent = []
     for executive, name in names.items():
