@@ -162,6 +162,7 @@ def write(
         files += [*tables, "leaderboard.pdf", "leaderboard.html"]
         reports = [f"companies/{c}.pdf" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
+        ws.verify_unchanged()  # a file read lazily, changed since it was hashed: its sha256 is not of what was scored
         found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)
         write_json(found, folder / "manifest.json")
     return RunResult(out / str(period), ws, data.scores, (*files, "companies/", "manifest.json"), data.warnings)

@@ -29,11 +29,10 @@ from ranking.load.formats import (
     x_archive,
 )
 from ranking.load.merge import merge_frames
+from ranking.load.reading import HEAD_BYTES, reading
 from ranking.settings import Source
 
 __all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
-
-HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -71,8 +70,7 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
 
     A file named by a `[[sources]]` mapping of the settings is that mapping's, whatever else it looks like.
     """
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
+    head = reading(path, shown).head(HEAD_BYTES)  # its size checked first; the bytes read later begin with these
     if not head.strip():
         raise InputError.one(shown, "empty file")
     if any(mapped.pattern_matches(source, path, shown) for source in sources):

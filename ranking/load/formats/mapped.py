@@ -19,6 +19,7 @@ from ranking.load.accounting import NOT_POSTS, OFF_ROSTER
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import SUFFIXES, read_any, to_canonical
 from ranking.load.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat
+from ranking.load.reading import reading
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
 from ranking.load.values import normalise_handle, problems_where
@@ -205,8 +206,7 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a file through the first `[[sources]]` mapping that names it, else the ready mapping it matches."""
     source = next((s for s in ctx.sources if pattern_matches(s, path, shown)), None)
     if source is None:
-        with path.open("rb") as handle:
-            source = _builtin_for(path, handle.read(64 * 1024))
+        source = _builtin_for(path, reading(path, shown).head())
     if source is None:
         raise InputError.one(shown, "no [[sources]] mapping names this file")
     raw = _read(path, shown)
