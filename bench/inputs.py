@@ -162,8 +162,10 @@ def measure(case: Case, scratch: Path) -> dict[str, object]:
     output, _ = child.communicate()
     wall = time.perf_counter() - started
     text = output.decode(errors="replace")
-    said = next((line for line in text.splitlines() if path.name in line), text.strip().splitlines()[-1:] or [""])
-    answer = said if isinstance(said, str) else said[0]
+    lines = [line for line in text.splitlines() if path.name in line]
+    # the error naming the file, else what validate says it read
+    answer = next((line for line in lines if line.startswith("Error:")), lines[0] if lines else text[-160:])
+    answer = answer.replace(str(root) + "/", "")
     return {"size": path.stat().st_size, "wall": wall, "status": child.returncode, "answer": answer.strip()[:160]}
 
 

@@ -20,7 +20,7 @@ import ranking.load.strict_json as strict_json
 from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import LoadContext
-from ranking.load.reading import long_run, reading, too_long
+from ranking.load.reading import LongRun, reading, too_long
 from ranking.load.tabular import LINE, read_table, refuse_long_fields, refuse_wide
 from ranking.load.values import (
     Check,
@@ -44,13 +44,13 @@ def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[
     """The objects of a JSON array, or of one object per line, with the record (or line) number of each."""
     source = reading(path, shown)
     try:
-        data = source.data()
+        # A value too long to keep is refused as soon as it is read, before it is parsed (parsing a 200 MB string
+        # takes ten times its size): 6 bytes a character, the most one takes in JSON (\uXXXX).
+        data = source.data(runs=6 * source.limits.field_chars)
     except OSError as exc:
         raise InputError.one(shown, f"cannot be read ({exc.strerror or exc})") from None
-    # A value too long to keep is refused before it is parsed: parsing a 200 MB string takes ten times its size.
-    at = long_run(data, 6 * source.limits.field_chars)  # 6 bytes: the most a character takes in JSON (\uXXXX)
-    if at is not None:
-        raise InputError.one(shown, too_long(source.limits), data.count(b"\n", 0, at) + 1)
+    except LongRun as exc:
+        raise InputError.one(shown, too_long(source.limits), exc.line) from None
     text = data.decode("utf-8-sig", errors="replace")
     del data
     if not text.strip():

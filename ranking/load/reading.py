@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ranking.errors import InputError
 from ranking.settings import Inputs
@@ -128,13 +129,19 @@ class Reading:
                 self._head = handle.read(HEAD_BYTES)
         return self._head[:size]
 
-    def data(self) -> bytes:
-        """The whole file's bytes, read once (then kept until `release`), hashed as they are read."""
+    def data(self, runs: int | None = None) -> bytes:
+        """The whole file's bytes, read once (then kept until `release`), hashed as they are read.
+
+        With `runs`, the bytes are looked at as they arrive: a run of more than `runs` bytes without a quote or a
+        line break (in JSON, a value longer than any field within the limits) raises LongRun at once, before
+        the rest of the file is read."""
         if self._data is None:
             with self.path.open("rb") as handle:
-                if os.fstat(handle.fileno()).st_size > self.limits.file_bytes:
-                    raise self._too_large(os.fstat(handle.fileno()).st_size)
-                data = handle.read(self.limits.file_bytes + 1)  # one more byte: a file that grew past the limit
+                size = os.fstat(handle.fileno()).st_size
+                if size > self.limits.file_bytes:
+                    raise self._too_large(size)
+                # one byte more than the limit: a file that grew past it since
+                data = _read_all(handle, self.limits.file_bytes + 1, _Runs(runs) if runs else None)
             if len(data) > self.limits.file_bytes:
                 raise self._too_large(len(data))
             if self._head is not None and not data.startswith(self._head):
@@ -193,6 +200,45 @@ class Reading:
         self._data = None
         self._head = None
         self.memo.clear()
+
+
+class LongRun(Exception):
+    """A run of bytes longer than asked for, at `line` (counted from 1)."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+class _Runs:
+    """Finds a long run (see `long_run`) in bytes that arrive in chunks: the run a chunk ends with is carried on."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.tail = b""  # the bytes since the last quote or line break
+        self.line = 1  # the line the tail starts on
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.tail + chunk
+        at = long_run(text, self.limit)
+        if at is not None:
+            raise LongRun(self.line + text.count(b"\n", 0, at))
+        last = max(text.rfind(b'"'), text.rfind(b"\n"))
+        self.line += text.count(b"\n", 0, last + 1)
+        self.tail = text[last + 1 :]
+
+
+def _read_all(handle: IO[bytes], most: int, runs: _Runs | None) -> bytes:
+    """The bytes of an open file, `most` at most, fed to `runs` as they arrive."""
+    if runs is None:
+        return handle.read(most)
+    chunks: list[bytes] = []
+    read = 0
+    while read < most and (chunk := handle.read(min(MIB, most - read))):
+        runs.feed(chunk)
+        chunks.append(chunk)
+        read += len(chunk)
+    return b"".join(chunks)
 
 
 def _fingerprint(path: Path) -> tuple[int, ...]:

@@ -141,7 +141,7 @@ def _frame(header: list[str], columns: list[list[str | None]]) -> pl.DataFrame:
     if len(header) > max(rows, 1) * 8:
         by_row = {str(i): pl.Series(str(i), [c[i] for c in columns], dtype=pl.String) for i in range(rows)}
         if by_row:
-            return pl.DataFrame(by_row).transpose(column_names=header).cast(pl.String)
+            return pl.DataFrame(by_row).transpose(column_names=header)  # strings turned are strings
         return pl.DataFrame(schema=dict.fromkeys(header, pl.String))
     return pl.DataFrame({h: pl.Series(h, col, dtype=pl.String) for h, col in zip(header, columns, strict=True)})
 

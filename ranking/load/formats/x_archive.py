@@ -21,7 +21,7 @@ from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
-from ranking.load.reading import long_run, reading, too_long
+from ranking.load.reading import LongRun, reading, too_long
 from ranking.load.sniff import named, owner, unescape
 from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode
@@ -198,12 +198,10 @@ def _profile(ctx: LoadContext, executive: str) -> str:
 def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load one X archive file: the tweets of a tweets file, nothing (with a note) from the archive's other files."""
     source = reading(path, shown)
-    raw = source.data()
-    at = long_run(raw, 6 * source.limits.field_chars)  # as a JSON file: a value too long refused before parsing
-    if at is not None:
-        raise InputError.one(shown, too_long(source.limits), raw.count(b"\n", 0, at) + 1)
-    text = decode(raw)
-    del raw
+    try:  # as a JSON file: a value too long is refused before it is parsed
+        text = decode(source.data(runs=6 * source.limits.field_chars))
+    except LongRun as exc:
+        raise InputError.one(shown, too_long(source.limits), exc.line) from None
     found = _ASSIGNMENT.match(text.lstrip("\ufeff"))
     start = len(text) - len(text.lstrip("\ufeff")) + (found.end() if found else 0)
     if _MANIFEST.match(text.lstrip("\ufeff")):
