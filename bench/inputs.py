@@ -50,6 +50,20 @@ def sparse_csv(root: Path, size: int) -> Path:
     return path
 
 
+def large_csv(root: Path, size: int) -> Path:
+    """A valid canonical CSV of about `size` bytes: posts of ~600-byte texts (what is kept is most of the file)."""
+    path = root / "exports" / "posts.csv"
+    text = "Une phrase de post, avec des mots et une virgule; " * 12
+    with path.open("w") as handle:
+        handle.write(HEADER)
+        number = 0
+        while handle.tell() < size:
+            lines = [f'ana,linkedin,{number + i},2021-10-05T10:00:00Z,{i % 97},"{text}{i}"\n' for i in range(10_000)]
+            handle.write("".join(lines))
+            number += 10_000
+    return path
+
+
 def long_json_string(root: Path, size: int) -> Path:
     """One canonical JSON post whose text is `size` bytes."""
     path = root / "exports" / "posts.json"
@@ -136,6 +150,7 @@ CASES = [
         lambda r: sparse_csv(r, 1 << 30),
         "[inputs]\nmax_file_mb = 2048\n",
     ),
+    Case("large-csv", "256 MiB valid CSV (~400,000 posts of 600-byte texts)", lambda r: large_csv(r, 256 * MIB)),
     Case("json-string", "200 MiB JSON string (one post's text)", lambda r: long_json_string(r, 200 * MIB)),
     Case("wide-csv", "100,000-column CSV, default limits", lambda r: wide_csv(r, 100_000)),
     Case(

@@ -15,6 +15,8 @@ from ranking.errors import InputError, Problem
 from ranking.load.reading import Limits, limits, reading, too_long
 
 LINE = "__line"  # the column that carries each row's line number in its file, for error messages
+CHUNK_ROWS = 65_536  # rows of a delimited file held as Python strings before they go into polars
+MAX_PROBLEMS = 20  # malformed rows told per file: the reading stops there
 
 
 def decode(data: bytes) -> str:
@@ -106,8 +108,11 @@ def _parse(text: io.TextIOBase, name: str, limits: Limits, max_rows: int | None)
     twice = [h for h, n in Counter(header).items() if n > 1]  # linear: a header may have thousands of names
     if twice:
         raise InputError.one(name, f"duplicated column '{min(twice)}'", 1)
+    # The cells go into polars every CHUNK_ROWS rows: as Python strings they take several times their size.
     columns: list[list[str | None]] = [[] for _ in header]
     lines_of_rows: list[int] = []
+    chunks: list[pl.DataFrame] = []
+    rows = 0
     problems: list[Problem] = []
     start = reader.line_num + 1
     try:
@@ -119,31 +124,42 @@ def _parse(text: io.TextIOBase, name: str, limits: Limits, max_rows: int | None)
                 problems.append(
                     Problem(name, f"expected {len(header)} fields, found {len(row)} (truncated row?)", start)
                 )
+                if len(problems) >= MAX_PROBLEMS:
+                    break
             else:
                 for column, value in zip(columns, row, strict=True):
                     value = value.strip()
                     column.append(value if value else None)
                 lines_of_rows.append(start)
-                if max_rows is not None and len(lines_of_rows) > max_rows:
+                rows += 1
+                if max_rows is not None and rows > max_rows:
                     raise InputError.one(name, f"more than {max_rows:,} rows ([inputs] max_roster_rows)", start)
+                if len(lines_of_rows) == CHUNK_ROWS:
+                    chunks.append(_frame(header, columns, lines_of_rows))
+                    columns, lines_of_rows = [[] for _ in header], []
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.append(Problem(name, f"malformed CSV ({_csv_problem(exc, limits)}); is the file truncated?", start))
     if problems:
         raise InputError(problems)
-    return _frame(header, columns).with_columns(pl.Series(LINE, lines_of_rows, dtype=pl.Int64))
+    if lines_of_rows or not chunks:
+        chunks.append(_frame(header, columns, lines_of_rows))
+    return pl.concat(chunks, rechunk=False) if len(chunks) > 1 else chunks[0]
 
 
-def _frame(header: list[str], columns: list[list[str | None]]) -> pl.DataFrame:
-    """String columns from their values. A wide table (more columns than rows) is built row by row and turned:
-    polars makes a Series in some microseconds, 100,000 columns of one row in seconds."""
-    rows = len(columns[0]) if columns else 0
+def _frame(header: list[str], columns: list[list[str | None]], lines: list[int]) -> pl.DataFrame:
+    """String columns from their values, plus LINE. A wide table (more columns than rows) is built row by row
+    and turned: polars makes a Series in some microseconds, 100,000 columns of one row in seconds."""
+    rows = len(lines)
     if len(header) > max(rows, 1) * 8:
         by_row = {str(i): pl.Series(str(i), [c[i] for c in columns], dtype=pl.String) for i in range(rows)}
         if by_row:
-            return pl.DataFrame(by_row).transpose(column_names=header)  # strings turned are strings
-        return pl.DataFrame(schema=dict.fromkeys(header, pl.String))
-    return pl.DataFrame({h: pl.Series(h, col, dtype=pl.String) for h, col in zip(header, columns, strict=True)})
+            frame = pl.DataFrame(by_row).transpose(column_names=header)  # strings turned are strings
+        else:
+            frame = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+    else:
+        frame = pl.DataFrame({h: pl.Series(h, col, dtype=pl.String) for h, col in zip(header, columns, strict=True)})
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
 
 
 def refuse_wide(columns: list[str], name: str) -> None:
