@@ -9,6 +9,7 @@ their own columns plus LINE, so that any format (canonical, a `[[sources]]` mapp
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Collection, Mapping
 from datetime import datetime
@@ -115,9 +116,14 @@ def _json_problem(exc: ValueError) -> str:
 def read_parquet(path: Path, shown: str) -> pl.DataFrame:
     """Read a Parquet file whole, its columns as they are typed plus LINE (row number, from 1)."""
     try:
-        frame = pl.read_parquet(path)
+        data = reading(path, shown).data()  # read once (and hashed): the manifest's sha256 is of what is parsed
+    except OSError as exc:
+        raise InputError.one(shown, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # polars raises several kinds for a damaged file
         raise InputError.one(shown, f"not a readable Parquet file ({type(exc).__name__}); is it truncated?") from None
+    refuse_wide(frame.columns, shown)
     return frame.with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
 
 

@@ -17,6 +17,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 import xlsxwriter
 
@@ -225,6 +226,14 @@ def test_a_csv_past_max_columns_is_one_error(root: Path) -> None:
     wide.write_text(",".join(names) + "\n")
     line = one_error(*run_args(root, out_of(root)))
     assert line == f"Error: {wide}:1: {len(names):,} columns: more than [inputs] max_columns = 10,000", line
+
+
+def test_a_parquet_file_past_max_columns_is_one_error(root: Path) -> None:
+    parquet = parquet_posts(root / "exports" / "more.parquet", "3")
+    columns = len(pl.read_parquet_schema(parquet))
+    settings(root, max_columns=columns - 1)
+    line = one_error(*run_args(root, out_of(root)))
+    assert line == f"Error: {parquet}:1: {columns:,} columns: more than [inputs] max_columns = {columns - 1:,}", line
 
 
 def test_a_wide_header_with_a_column_twice_is_named(root: Path) -> None:

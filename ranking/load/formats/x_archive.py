@@ -56,7 +56,8 @@ def archive_date(path: Path) -> datetime:
     """
     manifest = path.with_name("manifest.js")
     if manifest.is_file():
-        found = _GENERATED.search(decode(manifest.read_bytes()[: 1 << 16]))
+        with manifest.open("rb") as handle:  # its start only, whatever its size
+            found = _GENERATED.search(decode(handle.read(1 << 16)))
         if found:
             try:
                 return datetime.fromisoformat(found.group(1).replace("Z", "+00:00")).astimezone(UTC)
