@@ -151,6 +151,11 @@ CASES = [
         "[inputs]\nmax_file_mb = 2048\n",
     ),
     Case("large-csv", "256 MiB valid CSV (~400,000 posts of 600-byte texts)", lambda r: large_csv(r, 256 * MIB)),
+    Case(
+        "sparse-csv-256",
+        "256 MiB sparse CSV (header, row, NUL hole), default limits",
+        lambda r: sparse_csv(r, 256 * MIB),
+    ),
     Case("json-string", "200 MiB JSON string (one post's text)", lambda r: long_json_string(r, 200 * MIB)),
     Case("wide-csv", "100,000-column CSV, default limits", lambda r: wide_csv(r, 100_000)),
     Case(

@@ -21,7 +21,7 @@ from typing import IO
 import fastexcel
 
 from ranking.errors import InputError
-from ranking.load.reading import MIB, Limits, mib, reading
+from ranking.load.reading import MIB, Limits, Reading, mib, reading
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
 _CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
@@ -121,16 +121,23 @@ def open_workbook(path: Path, shown: str) -> fastexcel.ExcelReader:
     through (checked once per Reading: format detection opens it for each reader it tries)."""
     source = reading(path, shown)
     found = source.memo.get("workbook")
-    if isinstance(found, fastexcel.ExcelReader):
-        return found
-    try:
-        data = source.data()
-    except OSError as exc:
-        raise InputError.one(shown, f"cannot be read ({exc.strerror or exc})") from None
+    if found is None:
+        try:  # messages name the file as the first reader of it did (format detection, with the workspace's name)
+            found = _open(source.data(), source.shown, source)
+        except InputError as exc:
+            found = exc  # told once per reader that asks, found once
+        except OSError as exc:
+            found = InputError.one(source.shown, f"cannot be read ({exc.strerror or exc})")
+        source.memo["workbook"] = found
+    if isinstance(found, InputError):
+        raise found
+    assert isinstance(found, fastexcel.ExcelReader)
+    return found
+
+
+def _open(data: bytes, shown: str, source: Reading) -> fastexcel.ExcelReader:
     check_workbook(data, shown, source.limits)
     try:
-        book = fastexcel.read_excel(data)
+        return fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own kinds, and OSError/ValueError, for a damaged file
         raise InputError.one(shown, f"not a readable XLSX workbook ({type(exc).__name__}); is it truncated?") from None
-    source.memo["workbook"] = book
-    return book
