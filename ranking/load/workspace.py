@@ -26,6 +26,8 @@ from ranking.settings import Settings, load_settings, logo_file, sending_problem
 log = logging.getLogger(__name__)
 
 ID_PATTERN = r"^[a-z0-9_-]+$"
+#: The largest ranking.toml read: settings take a few KB, and parsing TOML takes many times a file's size.
+SETTINGS_BYTES = 1 << 20
 _TRUE = ("true", "1", "yes", "oui", "y", "o", "vrai")
 _FALSE = ("false", "0", "no", "non", "n", "faux", "")
 
@@ -249,6 +251,8 @@ def _read(
     toml = root / "ranking.toml"
     settings_read = Reading(toml, str(toml)) if toml.exists() else None
     try:
+        if settings_read is not None and settings_read.check_size() > SETTINGS_BYTES:
+            raise InputError.one(toml, "is larger than 1 MB: not settings (they take a few KB)")
         settings = load_settings(toml, settings_read.data() if settings_read else None)
     except OSError as exc:  # a folder, unreadable
         raise InputError.one(toml, f"cannot be read ({exc.strerror or exc})") from None

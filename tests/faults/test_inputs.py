@@ -95,6 +95,23 @@ def test_a_hole_of_nul_bytes_is_refused_at_its_first_line_in_little_memory(root:
     assert int(found.group(1)) * 1024 < 192 * MIB, f"peak {int(found.group(1)) // 1024} MB for a file of 256 MB"
 
 
+def test_settings_of_megabytes_are_refused_from_their_size(root: Path) -> None:
+    toml = root / "ranking.toml"
+    toml.write_text("[inputs]\nstrict = false\n" + "#" * (2 * MIB) + "\n")
+    expected = f"Error: {toml}: is larger than 1 MB: not settings (they take a few KB)"
+    assert one_error("validate", "-w", root) == expected
+
+
+def test_a_logo_past_max_file_mb_is_refused_from_its_size(root: Path) -> None:
+    logo = root / "logo.png"
+    with logo.open("wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n")
+        handle.truncate(2 * MIB)
+    (root / "ranking.toml").write_text('[report]\nlogo = "logo.png"\n[inputs]\nmax_file_mb = 1\n')
+    line = one_error(*run_args(root, out_of(root)))
+    assert line == f"Error: {logo}: is 2.0 MB: larger than [inputs] max_file_mb = 1 MB", line
+
+
 # --- one text field: the CSV limit, in JSON and XLSX too ----------------------------------------------------
 
 
