@@ -180,16 +180,30 @@ def test_an_xlsx_declaring_a_far_cell_is_refused_never_allocated(root: Path) -> 
     assert code == 1 and expected in output, output
 
 
-def _without_dimension(path: Path) -> None:
-    """The workbook rewritten without its sheet's `<dimension>`: only its cells tell how far it spans."""
+def _rewritten(path: Path, part: str, pattern: bytes, replacement: bytes) -> None:
+    """The workbook with `pattern` replaced in one of its parts."""
     parts = {}
     with zipfile.ZipFile(path) as book:
         for name in book.namelist():
             parts[name] = book.read(name)
-    parts["xl/worksheets/sheet1.xml"] = re.sub(rb"<dimension [^>]*/>", b"", parts["xl/worksheets/sheet1.xml"])
+    parts[part], count = re.subn(pattern, replacement, parts[part])
+    assert count == 1
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         for name, data in parts.items():
             book.writestr(name, data)
+
+
+def _without_dimension(path: Path) -> None:
+    """The workbook rewritten without its sheet's `<dimension>`: only its cells tell how far it spans."""
+    _rewritten(path, "xl/worksheets/sheet1.xml", rb"<dimension [^>]*/>", b"")
+
+
+def test_an_xlsx_declaring_billions_of_shared_strings_is_refused(root: Path) -> None:
+    """calamine reserves room for the count the workbook declares (4e9 strings: 96 GB, the process aborted)."""
+    path = _workbook(root / "exports" / "dataset_linkedin-profile-posts.xlsx", _apify_rows())
+    _rewritten(path, "xl/sharedStrings.xml", rb'uniqueCount="\d+"', b'uniqueCount="4000000000"')
+    line = validate_error(root)
+    assert line.startswith(f"Error: {path}: xl/sharedStrings.xml declares 4,000,000,000 shared strings and holds"), line
 
 
 def test_an_xlsx_whose_cells_span_too_far_is_refused_whatever_it_declares(root: Path) -> None:
