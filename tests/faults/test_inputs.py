@@ -140,6 +140,16 @@ def test_a_json_string_past_max_field_kb_is_one_error(root: Path, text: str) -> 
     assert line == expected, line
 
 
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_a_json_number_of_thousands_of_digits_is_one_error(root: Path, suffix: str) -> None:
+    """Python refuses to convert an integer of more than 4,300 digits (a ValueError json does not wrap)."""
+    record = json.dumps(post_row()).replace('"reactions": 1', '"reactions": ' + "9" * 5000)
+    path = root / "exports" / f"posts.{suffix}"
+    path.write_text(f"[{record}]" if suffix == "json" else record + "\n")
+    line = one_error(*run_args(root, out_of(root)))
+    assert line.startswith(f"Error: {path}") and "not valid JSON (Exceeds the limit (4300 digits)" in line, line
+
+
 def _workbook(path: Path, rows: list[list[str]], far: bool = False) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path))
