@@ -85,18 +85,20 @@ def _too_many_columns(name: str, count: int, limits: Limits, prefix: str = "") -
 
 def _parse(text: io.TextIOBase, name: str, limits: Limits, max_rows: int | None) -> pl.DataFrame:
     lines = _lines(text, name, limits)
-    leading: list[str] = []
+    blank, first = 0, ""  # the blank lines before the first line that holds something (counted, not kept)
     for line in lines:
-        leading.append(line)
         if line.strip():
+            first = line
             break
-    if not leading or not leading[-1].strip():
+        blank += 1
+    if not first:
         raise InputError.one(name, "empty file")
     # Records end at CR, LF or CRLF only: U+2028, U+0085 and the like are characters of a field (as Python's
     # csv module and pandas write them), which str.splitlines would take for line ends.
-    separator = sniff_separator(leading[-1].rstrip("\r\n"))
+    separator = sniff_separator(first.rstrip("\r\n"))
     csv.field_size_limit(limits.field_chars)
-    reader = csv.reader(itertools.chain(leading, lines), delimiter=separator, strict=True)
+    physical = itertools.chain(itertools.repeat("\n", blank), [first], lines)
+    reader = csv.reader(physical, delimiter=separator, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as exc:
