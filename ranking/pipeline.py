@@ -131,6 +131,7 @@ def write(
     year's posts are the largest frames the process holds while they render."""
     say = step or (lambda _message: None)
     ws, period = data.workspace, data.period
+    ws.verify_unchanged()  # the scores are computed: a file changed since it was hashed stops the run before the PDFs
     logo = data.report.logo
     assets = (logo,) if logo else ()
     extra_inputs = []

@@ -6,7 +6,8 @@ kept, not the file), and the sha256 the manifest gives is of those very bytes, c
 first bytes format detection looked at (`head`) are checked against the bytes read after them: a file that
 changes between the two is an error, never a file read as one format and hashed as another. A file read lazily
 (Parquet, whose pages are read when a query needs them) is hashed once and fingerprinted (size, times, inode):
-`verify` says whether it changed since, which the run checks before it writes the manifest.
+`verify` says whether it changed since, which the run checks once the scores are computed and again before it
+writes the manifest.
 
 The readers of `ranking.load` find the Reading of the file they are given with `reading(path)`: within a
 `session` (opened by the workspace around its files, with the workspace's limits) the one of that session,
