@@ -81,15 +81,24 @@ def explained_posts(ws: Workspace, period: Period, executive_id: str) -> dict[Sc
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
 
-def compute(ws: Workspace, period: Period, step: Step | None = None, check_month: bool = False) -> RunData:
+def compute(
+    ws: Workspace,
+    period: Period,
+    step: Step | None = None,
+    check_month: bool | None = None,
+    allow_empty: bool = False,
+) -> RunData:
     """Everything a run of `period` shows, from a loaded workspace: scores, classified posts, tables, report data.
 
-    With `check_month` (the monthly job, whose period was not given), a month without any post is an InputError
-    and each executive without a post of the month a warning of the run and its manifest."""
+    The month's posts are checked (ranking.score.monthly.month_warnings): with `check_month` (the monthly job,
+    whose period was not given) a month without any post is an InputError and each executive without a post of the
+    month a warning of the run and its manifest; with False (a month given with --period) it is an InputError only
+    when its year to date has no post either; `allow_empty` makes an empty month a warning. None (`explain`, the
+    tests) checks nothing."""
     say = step or (lambda _message: None)
     say(f"scoring {ws.post_count:,} posts of {ws.roster.height:,} executives")
     scores = score(scored_posts(ws), ws.roster, ws.companies, ws.settings.scoring, period)
-    notes = month_warnings(ws.root, scores["month"], period) if check_month else []
+    notes = month_warnings(ws.root, scores, period, check_month, allow_empty) if check_month is not None else []
     say("reading and classifying the posts of the year to date")
     posts = windowed_posts(ws, period)
     # The tone shares are an extension of the contract's tables: appended after its columns.
@@ -177,9 +186,10 @@ def run(
     step: Step | None = None,
     jobs: int | None = None,
     check_month: bool = False,
+    allow_empty: bool = False,
 ) -> RunResult:
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
-    rendered at a time (default: the machine's cores); `check_month` as in `compute`."""
+    rendered at a time (default: the machine's cores); `check_month` and `allow_empty` as in `compute`."""
     say = step or (lambda _message: None)
     if out.resolve().is_relative_to((root / "exports").resolve()):
         raise UsageError(f"--out {out}: inside the workspace's exports/, where every later run would read it")
@@ -189,5 +199,5 @@ def run(
         # Loading and computing are long polars queries: run so that a signal stops them at once (abandonable).
         ws = abandonable(lambda: load_workspace(root, progress=lambda name: log.debug("reading %s", name)))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
-        data = abandonable(lambda: compute(ws, period, say, check_month))
+        data = abandonable(lambda: compute(ws, period, say, check_month, allow_empty))
         return write(data, out, lang or ws.settings.report.lang, pdfs, say, release_posts=True)

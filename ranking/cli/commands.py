@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ranking.cli.options import CONTEXT, chosen_period, out_option, period_option, workspace_option
+from ranking.cli.collecting import collect
+from ranking.cli.options import CONTEXT, chosen_period, out_option, period_callback, period_option, workspace_option
 from ranking.cli.terminal import domain_errors, progress
 from ranking.period import Period
 from ranking.settings import LANGS
@@ -48,8 +49,27 @@ def cli(verbose: bool) -> None:
     help="Company reports rendered in parallel (default: the machine's cores).",
 )
 @click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
+@click.option(
+    "--collect",
+    "collect_first",
+    is_flag=True,
+    help="First fetch the period's posts from the scraping service, as `ranking collect` does (stops on a failure).",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Rank a month without any post all the same (a warning, and the covers say so); never sent.",
+)
 def run(
-    workspace: Path, period: Period | None, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
+    workspace: Path,
+    period: Period | None,
+    out: Path,
+    lang: str | None,
+    quiet: bool,
+    jobs: int | None,
+    send_after: bool,
+    collect_first: bool,
+    allow_empty: bool,
 ) -> None:
     """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
@@ -59,7 +79,12 @@ def run(
     the reports are then mailed as `ranking send` does.
 
     Without --period, the last complete month: then a month without any post in the exports is an error (exit 1,
-    nothing written) and each executive without a post of the month a warning.
+    nothing written) and each executive without a post of the month a warning. A month given with --period is an
+    error only when it has no post and neither has its year to date (with earlier posts of the year it is ranked,
+    with a warning). --allow-empty ranks an empty month all the same; a month without posts is never mailed.
+
+    With --collect, `ranking collect` runs first; when it could not refresh every executive, nothing else runs
+    (exit 1).
 
     Example:
 
@@ -71,6 +96,10 @@ def run(
     if quiet:
         quiet_pdf_libraries()
     period, chosen = chosen_period(workspace, period, quiet)
+    if collect_first:
+        from ranking.cli.collecting import run_collect
+
+        run_collect(workspace, period, dry_run=False, refresh=False, only=(), max_cost=None, quiet=quiet)
     with domain_errors(), progress(quiet, "starting") as step:
         result = run_ranking(
             workspace,
@@ -80,6 +109,7 @@ def run(
             step=step,
             jobs=jobs,
             check_month=chosen,
+            allow_empty=allow_empty,
         )
     for warning in result.warnings:
         click.echo(f"Warning: {for_terminal(warning)}", err=True)
@@ -103,22 +133,34 @@ def run(
 
 @cli.command(context_settings=CONTEXT)
 @workspace_option
-def validate(workspace: Path) -> None:
+@click.option(
+    "--period",
+    "-p",
+    "month",
+    default=None,
+    callback=period_callback,
+    metavar="YYYY-MM",
+    help="Also check that this month has posts: `run` and `send` refuse a month without any.",
+)
+def validate(workspace: Path, month: Period | None) -> None:
     """Check everything `run` would read and list every problem found.
 
     Shows, for each executive, which export files were recognised as what, the dates and the number of posts
     found, and which files could not be read. Exits 1 when there is any problem, 0 when the workspace is ready.
+    With --period, a month without any post in the exports is a problem too (`send` never mails one).
 
     Example:
 
-        ranking validate --workspace fixtures/demo
+        ranking validate --workspace fixtures/demo --period 2021-10
     """
     from ranking.load.inventory import inventory
-    from ranking.load.workspace import check_workspace
+    from ranking.load.workspace import check_workspace, month_problems
 
     with domain_errors():
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
+    if month is not None:
+        problems = [*problems, *month_problems(ws, month)]
     if not problems:
         click.echo(
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
@@ -154,12 +196,15 @@ def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
     import json
 
     from ranking.collect.targets import apify_inputs, plain_lines, roster_targets
+    from ranking.settings import load_settings
 
     period, _chosen = chosen_period(workspace, period, False)
     with domain_errors():
         targets = roster_targets(workspace)
+        settings = load_settings(workspace / "ranking.toml")
     if as_apify:
-        click.echo(json.dumps(apify_inputs(targets, period), indent=2, ensure_ascii=False))
+        inputs = apify_inputs(targets, period, settings.scoring.timezone, settings.collect.max_items)
+        click.echo(json.dumps(inputs, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(plain_lines(targets, period)))
 
@@ -223,6 +268,9 @@ def send(
     companies = tuple(c.strip() for value in only for c in value.split(",") if c.strip())
     period, _ = chosen_period(workspace, period, quiet)
     _send(workspace, period, out, companies, dry_run, resend, None, quiet)
+
+
+cli.add_command(collect)
 
 
 def _send(

@@ -96,6 +96,20 @@ def _attachments(folder: Path, company: str, period: Period, lang: str) -> tuple
     return ([(name, path.read_bytes()) for path, name in wanted] if not missing else []), missing
 
 
+def _check_posts(folder: Path, period: Period) -> None:
+    """A month without any post is never mailed (`run --allow-empty` may write its reports, for a look): its
+    manifest's count says so; `validate --period` rejects the same month."""
+    try:
+        counts = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no manifest to read: the missing files are what the other checks report
+    if counts.get("posts_in_month") == 0:
+        raise InputError.one(
+            folder / "manifest.json",
+            f"no post of {period} in the run's exports: the reports of a month without posts are never mailed",
+        )
+
+
 def _run_lang(folder: Path, settings: Settings) -> str:
     """The language the run's documents were written in (its manifest says), so that the message matches."""
     try:
@@ -159,6 +173,7 @@ def _send(
     folder = out / str(period)
     if not (folder / "leaderboard.pdf").is_file():
         raise InputError.one(folder / "leaderboard.pdf", "not found: run `ranking run` for this period first")
+    _check_posts(folder, period)
     lang = lang or _run_lang(folder, settings)
     files: dict[str, list[tuple[str, bytes]]] = {}
     for company in dict.fromkeys(r.company for r in found):

@@ -22,6 +22,7 @@ from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import LoadContext
 from ranking.load.reading import LongRun, reading, too_long
+from ranking.load.repair import decode_utf8
 from ranking.load.tabular import LINE, read_table, refuse_long_fields, refuse_wide
 from ranking.load.values import (
     Check,
@@ -52,7 +53,7 @@ def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[
         raise InputError.one(shown, f"cannot be read ({exc.strerror or exc})") from None
     except LongRun as exc:
         raise InputError.one(shown, too_long(source.limits), exc.line) from None
-    text = data.decode("utf-8-sig", errors="replace")
+    text = decode_utf8(data)
     del data
     if not text.strip():
         raise InputError.one(shown, "empty file")

@@ -104,6 +104,7 @@ class Reading:
         #: sha256 of the bytes read, once the whole file has been read (None before).
         self.digest: str | None = None
         self._head: bytes | None = None
+        self._head_whole = False
         self._data: bytes | None = None
         self._fingerprint: tuple[int, ...] | None = None
         #: What readers derived from the bytes and share (the parsed workbook), dropped with them.
@@ -121,13 +122,16 @@ class Reading:
         return size
 
     def head(self, size: int = HEAD_BYTES) -> bytes:
-        """The first `size` bytes (at most HEAD_BYTES), which the bytes read later must begin with."""
+        """The first `size` bytes (at least HEAD_BYTES are read), which the bytes read later must begin with."""
         if self._data is not None:
             return self._data[:size]
-        if self._head is None:
+        want = max(size, HEAD_BYTES)
+        if self._head is None or (len(self._head) < want and not self._head_whole):
             self.check_size()
             with self.path.open("rb") as handle:
-                self._head = handle.read(HEAD_BYTES)
+                self._head = handle.read(want)
+            # a head shorter than asked is the whole file: asking for more reads nothing new
+            self._head_whole = len(self._head) < want
         return self._head[:size]
 
     def data(self, runs: int | None = None) -> bytes:

@@ -13,6 +13,7 @@ import polars as pl
 
 from ranking.errors import InputError, Problem
 from ranking.load.reading import Limits, limits, reading, too_long
+from ranking.load.repair import mostly_utf8
 
 LINE = "__line"  # the column that carries each row's line number in its file, for error messages
 CHUNK_ROWS = 65_536  # rows of a delimited file held as Python strings before they go into polars
@@ -21,13 +22,16 @@ MAX_PROBLEMS = 20  # malformed rows told per file: the reading stops there
 
 def decode(data: bytes) -> str:
     """Decode the bytes of a text export: UTF-16 when a byte order mark says so (Excel's "Unicode text"), else
-    UTF-8 first (what most tools write), else Windows-1252 (French Excel)."""
+    UTF-8 first (what most tools write, a few invalid bytes as U+FFFD), else Windows-1252 (French Excel).
+    Characters replaced are counted (ranking.load.repair)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="ranking-replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        # a UTF-8 file with a few broken cells keeps its other characters (each broken one U+FFFD, counted)
+        text = mostly_utf8(data)
+        return text if text is not None else data.decode("cp1252", errors="ranking-replace")
 
 
 def sniff_separator(header: str) -> str:

@@ -15,12 +15,15 @@ from ranking.errors import InputError, Problem
 from ranking.load.accounting import Accounting, account, linked_ids, relink
 from ranking.load.base import export_numbered, export_rows
 from ranking.load.contacts import recipients
-from ranking.load.formats import Export, Format, LoadContext, detect
+from ranking.load.formats import Export, Format, LoadContext, UnknownFormat, detect
 from ranking.load.merge import MergedPosts, merge_lazy
+from ranking.load.propose import Proposal, propose
 from ranking.load.reading import Limits, Reading, Session, limits, session
+from ranking.load.repair import counting
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.load.walk import walk_exports
+from ranking.period import Period, window
 from ranking.settings import Settings, load_settings, logo_file, sending_problems
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,8 @@ class Unread:
     executive_id: str | None
     format: str | None  # None when the format itself was not recognised
     problems: list[Problem]
+    #: What `validate` says of a file no format recognises: what it looks like, a mapping to paste.
+    proposal: Proposal | None = None
 
 
 @dataclass
@@ -306,11 +311,17 @@ def _read_files(
         try:
             fmt = detect(path, shown, settings.sources)
             ctx = LoadContext(roster, settings.scoring.timezone, owner, settings.sources, settings.inputs.strict)
-            export = fmt.load(path, shown, ctx)
+            with counting() as tally:
+                export = fmt.load(path, shown, ctx)
+            export.replaced = tally.replaced
             digest = files.get(path, shown).finish()
         except InputError as exc:
             problems += exc.problems
-            unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
+            # only `validate` (not strict) describes an unknown file: `run` stops at the first line
+            proposal = None
+            if isinstance(exc, UnknownFormat) and not strict:
+                proposal = propose(path, shown, on_top=owner is None, timezone=settings.scoring.timezone)
+            unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems, proposal))
             continue
         except OSError as exc:  # unreadable, or gone since the walk
             problem = Problem(shown, f"cannot be read ({exc.strerror or exc})")
@@ -373,3 +384,13 @@ def with_exported_followers(roster: pl.DataFrame, exports: list[Export]) -> pl.D
             .drop("__followers")
         )
     return roster
+
+
+def month_problems(ws: Workspace, period: Period) -> list[Problem]:
+    """`validate --period`: a month without any post (or repost) in the exports is a problem, for `send` never mails
+    the reports of one and `run` ranks one only when asked (`--allow-empty`) or after earlier posts of its year."""
+    within = window(period, "month", ws.settings.scoring.timezone).contains()
+    if ws.scan.filter(within).select(pl.len()).collect().item():
+        return []
+    message = f"no post of {period} in any export: `send` never mails the reports of a month without posts"
+    return [Problem(str(ws.root / "exports"), message)]

@@ -48,6 +48,9 @@ class CompanyExecutive:
     x: float = described("the part made on X")
     trend: tuple[float, ...] = described("the score of each month since January")
     no_data: bool = described("no export holds any post of theirs")
+    from_totals: float = described(
+        "the part of the year-to-date score owed to posts with an engagements total only (marked, with a footnote)"
+    )
 
 
 @dataclass(frozen=True)
@@ -222,13 +225,13 @@ def iter_company_contexts(
     report = data.settings.report
     charts = {s: _peer_charts(s, data.teams[s], report.peer_leaders, report.peer_neighbours) for s in data.teams}
     teams = {s: {r["company"]: r for r in data.teams[s].iter_rows(named=True)} for s in data.teams}
-    computed = {"trend", "no_data"}
+    computed = {"trend", "no_data"}  # from_totals is the executives table's (ranking.report.data.from_totals)
     copied = [f.name for f in fields(CompanyExecutive) if f.name not in computed]
     standing_fields = [f.name for f in fields(Standing) if f.name not in ("scope", "of")]
     frames = beyond_frames(
         data.measured, data.teams["ytd"], data.executives["ytd"], data.roster, data.settings.measures.min_posts
     )
-    shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
+    shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None, *data.window_posts)
     settings_used = methodology(data.settings)
     sections = frozenset(report.sections)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import fields
+from datetime import date
 
 import polars as pl
 
@@ -38,7 +39,12 @@ def _quality(data: ReportData, issues: list[dict], exports: list[int] | None, un
             absent.setdefault(r["company_name"], []).append(r["name"])
     people = tuple(PersonIssue(**{n: r[n] for n in PERSON_FIELDS}) for r in issues if not r["no_data"])
     files = data.exports if exports is None else [data.exports[i] for i in exports]
-    read = tuple(ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes) for e in files)
+    after = data.period.next()
+    first_after = date(after.year, after.month, 1)
+    read = tuple(
+        ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes, e.dated, e.snapshot >= first_after)
+        for e in files
+    )
     # A summary, not the inventory: 10,000 files made a 250-page leaderboard (the manifest lists them all).
     lines = tuple(e for e in read if e.flags or e.notes)
     warnings = (

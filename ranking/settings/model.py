@@ -194,6 +194,47 @@ class Inputs:
     )  # fmt: skip
 
 
+#: The actors `ranking collect` can start, by platform: those whose results the loaders read and whose input is
+#: known (../shared/formats/scrapers/ACTOR-INPUTS.md); ranking.collect.inputs builds each one's input.
+COLLECT_ACTORS = {
+    "linkedin": (
+        "harvestapi/linkedin-profile-posts",
+        "supreme_coder/linkedin-post",
+        "apimaestro/linkedin-profile-posts",
+    ),
+    "x": ("apidojo/tweet-scraper",),
+}
+COLLECT_SERVICES = ("apify",)
+
+
+def _default_prices() -> Mapping[str, float]:
+    # USD per 1,000 items, from the actors' store pages (ACTOR-INPUTS.md): estimates, the service bills its own
+    return types.MappingProxyType({
+        "harvestapi/linkedin-profile-posts": 2.0,
+        "supreme_coder/linkedin-post": 2.0,
+        "apimaestro/linkedin-profile-posts": 5.0,
+        "apidojo/tweet-scraper": 0.4,
+    })  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Collect:
+    """`[collect]`: how `ranking collect` fetches the month's posts from a scraping service. The token is not a
+    setting: it is read from RANKING_APIFY_TOKEN (else APIFY_TOKEN) only, so that no file holds it."""
+
+    service: str = "apify"
+    linkedin_actor: str = "harvestapi/linkedin-profile-posts"
+    x_actor: str = "apidojo/tweet-scraper"
+    # the posts of the last N months before the period are fetched again (their counts still grow); an executive
+    # never collected before is fetched from 1 January
+    refresh_months: int = 2
+    max_items: int = 400  # per profile and run, passed to the actor in its own input field
+    max_cost_usd: float = 20  # a `collect` never starts runs whose estimated cost would pass this
+    price_per_1000_items_usd: Mapping[str, float] = field(default_factory=_default_prices)
+    profiles_per_run: int = 50  # profiles batched in one run, where the actor takes a list
+    deadline_minutes: float = 60  # the longest a `collect` waits for the service (runs, retries of 429 and 5xx)
+
+
 @dataclass(frozen=True)
 class Source:
     """A scraper or listening export whose columns carry other names than the contract's (`[[sources]]`)."""
@@ -223,6 +264,7 @@ class Settings:
     smtp: Smtp = field(default_factory=Smtp)
     sources: tuple[Source, ...] = ()
     inputs: Inputs = field(default_factory=Inputs)
+    collect: Collect = field(default_factory=Collect)
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(self)

@@ -22,6 +22,7 @@ from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
 from ranking.load.reading import LongRun, reading, too_long
+from ranking.load.repair import clean, may_hold_surrogates
 from ranking.load.sniff import named, owner, unescape
 from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode
@@ -70,6 +71,7 @@ def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
     """The elements of the JSON array at `start`, each with the line it starts on."""
     decoder = DECODER
     length = len(text)
+    surrogates = may_hold_surrogates(text)
     line, counted = 1, 0
 
     def skip(i: int) -> int:
@@ -100,7 +102,7 @@ def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
             raise InputError.one(shown, f"not valid JSON ({exc})", line_at(i)) from None
         except (ValueError, RecursionError):
             raise InputError.one(shown, "not valid JSON (nested too deep)", line_at(i)) from None
-        yield line_at(i), record
+        yield line_at(i), clean(record) if surrogates else record
         i = skip(end)
         if i < length and text[i] == ",":
             i = skip(i + 1)
