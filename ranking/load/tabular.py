@@ -12,8 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from ranking.errors import InputError, Problem
-from ranking.load.reading import Limits, limits, reading, too_long
-from ranking.load.repair import mostly_utf8
+from ranking.load.reading import Limits, Reading, limits, reading, too_long
+from ranking.load.repair import mostly_utf8, utf8_reads_better
 
 LINE = "__line"  # the column that carries each row's line number in its file, for error messages
 CHUNK_ROWS = 65_536  # rows of a delimited file held as Python strings before they go into polars
@@ -54,17 +54,26 @@ def read_table(path: Path, shown: str | None = None, max_rows: int | None = None
         utf16 = source.head(2) in (b"\xff\xfe", b"\xfe\xff")
         # UTF-16 when a byte order mark says so (Excel's "Unicode text"), else UTF-8 first (what most tools
         # write), else Windows-1252 (French Excel), from the start again: the decoding of the whole file is one
-        encodings = [("utf-16", "replace")] if utf16 else [("utf-8-sig", "strict"), ("cp1252", "replace")]
-        for encoding, errors in encodings:
-            try:
-                with source.stream() as raw:
-                    text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding, errors, newline="")
-                    return _parse(text, name, source.limits, max_rows)
-            except UnicodeDecodeError:
-                continue
+        # (a UTF-8 file with a few broken cells stays UTF-8, each broken sequence U+FFFD, counted)
+        if utf16:
+            return _parse_as(source, "utf-16", name, max_rows)
+        try:
+            return _parse_as(source, "utf-8-sig", name, max_rows, errors="strict")
+        except UnicodeDecodeError:
+            pass
+        with source.stream() as raw:
+            utf8 = utf8_reads_better(iter(lambda: raw.read(1 << 16), b""))
+        return _parse_as(source, "utf-8-sig" if utf8 else "cp1252", name, max_rows)
     except OSError as exc:  # a folder, unreadable, a broken link
         raise InputError.one(name, f"cannot be read ({exc.strerror or exc})") from None
-    raise AssertionError("cp1252 with errors='replace' decodes any bytes")
+
+
+def _parse_as(
+    source: Reading, encoding: str, name: str, max_rows: int | None, errors: str = "ranking-replace"
+) -> pl.DataFrame:
+    with source.stream() as raw:
+        text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding, errors, newline="")
+        return _parse(text, name, source.limits, max_rows)
 
 
 def _lines(text: io.TextIOBase, name: str, limits: Limits) -> Iterator[str]:
