@@ -12,7 +12,7 @@ help:
 	@echo "make test   set everything up, lint and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
 	@echo "make fuzz   the hypothesis properties with new random examples (make test draws the same ones every run)"
-	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py)"
+	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py), hostile inputs (bench/inputs.py)"
 	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
 	@echo "make i18n   extract the labels (messages.pot), update the fr/en catalogues (.po) and compile them (.mo)"
 	@echo "make screenshots  the demo's pictures in docs/: leaderboard.html at phone and desktop widths, both languages"
@@ -77,8 +77,11 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 # The whole `ranking run` as a user runs it, at several sizes: wall, CPU and peak RSS of the process tree.
 # BENCH_ARGS: e.g. "--sizes 100:1000:1000000,1000:10000:5000000" (see bench/endtoend.py --help)
+# Then hostile inputs (issue 23): `ranking validate` on a 1 GB sparse CSV, a 200 MB JSON string, 100,000 columns,
+# XLSX far cells and zip bombs, generated at bench time: wall and peak RSS (bench/inputs.py).
 bench: system $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/endtoend.py $(BENCH_ARGS)
+	$(BIN)/python bench/inputs.py
 
 # Each stage alone, and the scoring against DuckDB and pandas.
 # STAGES_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)

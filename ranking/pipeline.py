@@ -141,6 +141,7 @@ def write(
     year's posts are the largest frames the process holds while they render."""
     say = step or (lambda _message: None)
     ws, period = data.workspace, data.period
+    ws.verify_unchanged()  # the scores are computed: a file changed since it was hashed stops the run before the PDFs
     logo = data.report.logo
     assets = (logo,) if logo else ()
     extra_inputs = []
@@ -172,6 +173,7 @@ def write(
         files += [*tables, "leaderboard.pdf", "leaderboard.html"]
         reports = [f"companies/{c}.pdf" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
+        ws.verify_unchanged()  # a file read lazily, changed since it was hashed: its sha256 is not of what was scored
         found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)
         write_json(found, folder / "manifest.json")
     return RunResult(out / str(period), ws, data.scores, (*files, "companies/", "manifest.json"), data.warnings)

@@ -15,13 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import fastexcel
 import polars as pl
 
 from ranking.errors import InputError
 from ranking.load.convert import json_records
+from ranking.load.reading import reading
 from ranking.load.sniff import header_of
-from ranking.load.tabular import LINE, decode, read_table
+from ranking.load.tabular import LINE, decode, read_table, refuse_long_fields, refuse_wide
+from ranking.load.xlsx import open_workbook
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -70,25 +71,25 @@ def read_head(path: Path, shown: str) -> bytes:
     delimited file's first line is read whole (a line longer than MAX_HEAD_BYTES is an InputError), a JSON file's
     first records whole (up to MAX_HEAD_BYTES): their keys tell the format."""
     suffix = path.suffix.lower()
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
-        if len(head) < HEAD_BYTES:
+    source = reading(path, shown)  # its size checked first; the bytes read later must begin with these
+    head = source.head(HEAD_BYTES)
+    if len(head) < HEAD_BYTES:
+        return head
+    if suffix in JSON_SUFFIXES:
+        # more, doubling, until the first records are whole: their keys, and no more than that is read
+        while len(head) < MAX_HEAD_BYTES and not _first_records_whole(head):
+            more = source.head(min(2 * len(head), MAX_HEAD_BYTES))
+            if len(more) == len(head):
+                break
+            head = more
+        return head
+    if suffix not in TABLE_SUFFIXES:
+        return head
+    while b"\n" not in head and len(head) < MAX_HEAD_BYTES:
+        more = source.head(min(len(head) + HEAD_BYTES * 4, MAX_HEAD_BYTES))
+        if len(more) == len(head):
             return head
-        if suffix in JSON_SUFFIXES:
-            # more, doubling, until the first records are whole: their keys, and no more than that is read
-            while len(head) < MAX_HEAD_BYTES and not _first_records_whole(head):
-                more = handle.read(min(len(head), MAX_HEAD_BYTES - len(head)))
-                if not more:
-                    break
-                head += more
-            return head
-        if suffix not in TABLE_SUFFIXES:
-            return head
-        while b"\n" not in head and len(head) < MAX_HEAD_BYTES:
-            more = handle.read(min(HEAD_BYTES * 4, MAX_HEAD_BYTES - len(head)))
-            if not more:
-                return head
-            head += more
+        head = more
     if b"\n" not in head:
         limit = MAX_HEAD_BYTES // (1024 * 1024)
         raise InputError.one(shown, f"the header line is longer than {limit} MB: not a table of posts this reads", 1)
@@ -134,19 +135,20 @@ def _read_json(path: Path, shown: str, expand: Expand | None = None) -> pl.DataF
     keys: dict[str, None] = {}
     for row in flat:
         keys.update(dict.fromkeys(row))
+    refuse_wide(list(keys), shown)
     columns = {k: pl.Series(k, [row.get(k) for row in flat], dtype=pl.String) for k in keys if k != LINE}
-    return pl.DataFrame(columns).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+    return refuse_long_fields(pl.DataFrame(columns).with_columns(pl.Series(LINE, lines, dtype=pl.Int64)), shown)
 
 
 def _read_xlsx(path: Path, shown: str) -> pl.DataFrame:
+    book = open_workbook(path, shown)
     try:
-        sheet = fastexcel.read_excel(path).load_sheet(0, dtypes="string")
-        frame = sheet.to_polars()
+        frame = book.load_sheet(0, dtypes="string").to_polars()
     except Exception as exc:  # fastexcel raises its own kinds, and OSError/ValueError, for a damaged file
         raise InputError.one(shown, f"not a readable XLSX workbook ({type(exc).__name__})") from None
     frame = frame.select([pl.col(c).cast(pl.String) for c in frame.columns if c != LINE])
     # a row of the sheet is numbered as Excel shows it: the header is row 1
-    return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE))
+    return refuse_long_fields(frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE)), shown)
 
 
 def read_flat(path: Path, shown: str, expand: Expand | None = None) -> pl.DataFrame:
@@ -181,9 +183,9 @@ def field_names(path: Path, head: bytes) -> set[str]:
         if not head.startswith(b"PK"):
             return set()
         try:
-            names = fastexcel.read_excel(path).load_sheet(0, n_rows=0).available_columns()
+            names = open_workbook(path, str(path)).load_sheet(0, n_rows=0).available_columns()
             header = [str(column.name).strip().lower() for column in names]
-        except Exception:  # an unreadable workbook is simply not a scraper download
+        except Exception:  # an unreadable workbook is simply not a scraper download (its reader says why)
             return set()
     elif suffix in TABLE_SUFFIXES:
         header = header_of(head)

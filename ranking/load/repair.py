@@ -66,6 +66,24 @@ def decode_utf8(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="ranking-replace")
 
 
+def utf8_reads_better(chunks: Iterator[bytes]) -> bool:
+    """`mostly_utf8`'s choice for bytes read as a stream (nothing kept): whether they hold at least as many valid
+    multi-byte UTF-8 characters as invalid sequences (or start with UTF-8's byte order mark)."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="ranking-replace")
+    valid, first = 0, True
+    with counting() as probe:
+        for chunk in chunks:
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                return True
+            first = False
+            text = decoder.decode(chunk)
+            valid += len(text) - len(text.encode("ascii", "ignore"))
+        text = decoder.decode(b"", final=True)
+        valid += len(text) - len(text.encode("ascii", "ignore"))
+    valid -= probe.replaced
+    return valid > 0 and valid >= probe.replaced
+
+
 def mostly_utf8(data: bytes) -> str | None:
     """Bytes that are not all valid UTF-8, decoded as UTF-8 when they start with its byte order mark or hold at
     least as many valid multi-byte characters as invalid sequences (a UTF-8 file with a few broken cells, each

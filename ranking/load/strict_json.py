@@ -25,6 +25,10 @@ class TooDeep(ValueError):
         super().__init__("nested too deep")
 
 
+class TooLarge(ValueError):
+    """A number of the document has more digits than Python converts (4,300)."""
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
@@ -45,6 +49,10 @@ def loads(text: str | bytes) -> Any:
         loaded = json.loads(text, object_pairs_hook=_pairs)
     except RecursionError:
         raise TooDeep() from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError | DuplicateKey):
+            raise
+        raise TooLarge(str(exc).split(";")[0]) from None
     if isinstance(text, str) and may_hold_surrogates(text):
         return clean(loaded)
     return loaded

@@ -69,6 +69,13 @@ def check_report_sizes(settings: Settings) -> None:
             raise ValueError(f"report.{name} must not be negative")
 
 
+def check_input_limits(settings: Settings) -> None:
+    """Each limit of [inputs] lets something through: a whole number of at least 1."""
+    for name in settings.inputs.LIMITS:
+        if getattr(settings.inputs, name) < 1:
+            raise ValueError(f"inputs.{name} must be at least 1, not {getattr(settings.inputs, name)}")
+
+
 def check_sections(settings: Settings) -> None:
     """report.sections names parts of the company report."""
     for i, section in enumerate(settings.report.sections):
@@ -201,6 +208,7 @@ SETTINGS_RULES: tuple[Callable[[Settings], None], ...] = (
     check_lang,
     check_weights,
     check_report_sizes,
+    check_input_limits,
     check_sections,
     check_min_posts,
     check_logo_suffix,

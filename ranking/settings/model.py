@@ -223,6 +223,19 @@ class Inputs:
     # Posts of accounts that are not in the roster (in a search or feed download) are skipped and counted; with
     # `strict`, each is an error instead.
     strict: bool = False
+    # The limits of what is read (issue 23): a file past one is refused with one error naming it, before the
+    # memory or the time it would take is spent. Each is well above what a real export holds.
+    max_file_mb: int = 512  # the size of one input file, checked before it is read
+    max_field_kb: int = 128  # one text field (a CSV cell, a JSON string, an XLSX cell), in thousands of characters
+    max_columns: int = 10_000  # the columns of one table (an Apify CSV flattens lists into ~1,500)
+    max_sheet_cells: int = 20_000_000  # the rows x columns an XLSX sheet spans (its reader allocates them all)
+    max_inflated_mb: int = 256  # the size an XLSX workbook inflates to, from its zip directory
+    max_roster_rows: int = 200_000  # the rows of roster.csv and of companies.csv
+
+    #: The limits, in the order `check_input_limits` reports them.
+    LIMITS: typing.ClassVar[tuple[str, ...]] = (
+        "max_file_mb", "max_field_kb", "max_columns", "max_sheet_cells", "max_inflated_mb", "max_roster_rows",
+    )  # fmt: skip
 
 
 #: The actors `ranking collect` can start, by platform: those whose results the loaders read and whose input is
