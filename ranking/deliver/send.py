@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking.deliver.ledger import DeliveryError, Key, Ledger, attachments_digest
-from ranking.deliver.mailer import Mailer, Permanent, Unknown
+from ranking.deliver.mailer import Deadline, Mailer, Permanent, Unknown
 from ranking.deliver.message import POLICY, build_message, make_message_id
 from ranking.errors import InputError, Problem, UsageError
 from ranking.interrupt import interruptible
@@ -181,9 +181,15 @@ def _send(
     password = _password(smtp, environ)
     outcomes: list[Outcome] = []
     aborted = None
+    # The whole send ends by this (the month's lock with it): each message's own deadline comes no later.
+    deadline = Deadline.within(smtp.send_deadline_seconds, "smtp.send_deadline_seconds")
     with Ledger.open(folder / LEDGER) as ledger, Mailer(smtp, password) as mailer:
         for r, key, message_id, message in plan:
             entry = ledger.state(key)
+            if aborted is None and deadline.left() <= 0:
+                aborted = (
+                    f"the deadline of the whole send passed ({deadline.setting} = {smtp.send_deadline_seconds:g} s)"
+                )
             if aborted is not None:
                 outcomes.append(Outcome(r.company, r.address, "not sent", "sending stopped"))
                 continue
@@ -200,7 +206,7 @@ def _send(
                 ledger.record(key, "sending", message_id)
 
             try:
-                reply = mailer.deliver(smtp.sender, r.address, message.as_bytes(policy=POLICY), sending)
+                reply = mailer.deliver(smtp.sender, r.address, message.as_bytes(policy=POLICY), sending, deadline)
             except Permanent as exc:
                 ledger.record(key, "failed", message_id, str(exc))
                 outcomes.append(Outcome(r.company, r.address, "failed", str(exc)))
