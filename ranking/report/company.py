@@ -128,7 +128,11 @@ class CompanyContext(Header):
         "the team's best posts of the month, most influential first: `report.team_posts` at most, and at most "
         "`report.best_posts` of one executive"
     )
-    quiet: tuple[str, ...] = described("the names of the executives without an own post of the month")
+    quiet: tuple[str, ...] = described(
+        "the names of the executives without an own post of the month, `QUIET_NAMED` at most (the executives' "
+        "table lists everyone)"
+    )
+    quiet_more: int = described("the executives without an own post of the month beyond those named")
     executive_trend_max: float = described("the highest monthly score of any of them (the charts' common scale)")
     issues: Quality = described("data quality, restricted to the company's executives and the files of their posts")
     methodology: Methodology = described("the settings used")
@@ -138,6 +142,11 @@ class CompanyContext(Header):
         "the parts printed after the first page (`report.sections`: executives, posts, beyond_volume, tone, "
         "executive_tones, topics, data_quality, compliance)"
     )
+
+
+#: The most names in the sentence under the team's best posts ("No post this month: …, and 49,900 more"): a team
+#: of 50,000 made it 70 pages; the table of executives and executives.csv list everyone.
+QUIET_NAMED = 100
 
 
 def team_posts(best: pl.DataFrame, roster: pl.DataFrame) -> dict[str, tuple[TeamPost, ...]]:
@@ -246,6 +255,7 @@ def iter_company_contexts(
             for r in rows
         )
         own = {scope: teams[scope][company] for scope in teams}
+        quiet = [e.name for e in executives if not e.month_posts]
         yield CompanyContext(
             **shared,
             company=company,
@@ -255,7 +265,8 @@ def iter_company_contexts(
             trend=team_trends.get(company, ()),
             executives=executives,
             posts=best.get(company, ()),
-            quiet=tuple(e.name for e in executives if not e.month_posts),
+            quiet=tuple(quiet[:QUIET_NAMED]),
+            quiet_more=max(len(quiet) - QUIET_NAMED, 0),
             executive_trend_max=max((max(e.trend, default=0) for e in executives), default=0),
             issues=issues[company],
             methodology=settings_used,
