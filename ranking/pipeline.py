@@ -35,6 +35,7 @@ from ranking.report.leaderboard import leaderboard_context
 from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table, with_influence
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def write(
         say("writing the web page")
         write_leaderboard_page(board, folder / "leaderboard.html", logo)
         files += [*tables, "leaderboard.pdf", "leaderboard.html"]
-        reports = [f"companies/{c}.pdf" for c in ranked]
+        reports = [f"companies/{file_name(c, '.pdf')}" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
         found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)
         write_json(found, folder / "manifest.json")

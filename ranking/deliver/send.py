@@ -38,6 +38,7 @@ from ranking.settings import (
     smtp_password,
     smtp_with_environment,
 )
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,11 @@ def _password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
 def _attachments(folder: Path, company: str, period: Period, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
     t = Translator(lang)
     wanted = [
-        (folder / "companies" / f"{company}.pdf", f"{t('email.filename.company')}-{company}-{period}.pdf"),
-        (folder / "leaderboard.pdf", f"{t('email.filename.leaderboard')}-{period}.pdf"),
+        (
+            folder / "companies" / file_name(company, ".pdf"),
+            file_name(f"{t('email.filename.company')}-{company}-{period}", ".pdf"),
+        ),
+        (folder / "leaderboard.pdf", file_name(f"{t('email.filename.leaderboard')}-{period}", ".pdf")),
     ]
     missing = [str(path) for path, _ in wanted if not path.is_file()]
     return ([(name, path.read_bytes()) for path, name in wanted] if not missing else []), missing
@@ -242,7 +246,8 @@ def _dry_run(
             elif entry is not None and entry.state == "unknown" and not resend:
                 outcomes.append(Outcome(r.company, r.address, "unknown", f"outcome unknown since {entry.at}"))
             else:
-                name = re.sub(r"[^A-Za-z0-9@._+-]", "_", f"{r.company}--{r.address}") + ".eml"
+                # a 200-character company id and a 62-character address: 268 bytes, beyond what a file system takes
+                name = file_name(re.sub(r"[^A-Za-z0-9@._+-]", "_", f"{r.company}--{r.address}"), ".eml")
                 (outbox / name).write_bytes(message.as_bytes(policy=POLICY))
                 outcomes.append(Outcome(r.company, r.address, "would send", f"{OUTBOX}/{name}"))
     return SendResult(folder, tuple(outcomes), without, folder / OUTBOX)

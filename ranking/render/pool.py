@@ -23,6 +23,7 @@ from ranking.render.pdf import warm_up, write_pdf
 from ranking.render.workers import die_with_parent, stop_workers, workers_ignore_sigint
 from ranking.report.company import CompanyContext
 from ranking.report.leaderboard import LeaderboardContext
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def leaderboard_document(context: LeaderboardContext, target: Path) -> Document:
 def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> Iterator[Document]:
     """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives."""
     for c in contexts:
-        yield Document("company.html", c, folder / f"{c.company}.pdf", len(c.executives))
+        yield Document("company.html", c, folder / file_name(c.company, ".pdf"), len(c.executives))
 
 
 def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
