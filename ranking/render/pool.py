@@ -162,6 +162,22 @@ class Renderer:
             pace = remaining(finished, count)
             say(f"rendering PDFs: {len(finished)}/{count or '?'} done, {self.jobs} at a time{pace}")
 
+    def background(self, work: Callable[..., object], *args: Any) -> Callable[[], None]:
+        """Start `work(*args)` in a worker (at once in this process, with one job) while this process goes on;
+        returns the wait for its end, which raises what it raised. For a long pure-Python file such as the
+        workbook of 100,000 executives: on a worker, it no longer holds this process, which builds the contexts
+        meanwhile. `work` must be a module-level function (it is sent to a spawned process by name)."""
+        self.start()
+        if self._pool is None:
+            work(*args)
+            return lambda: None
+        future = self._pool.submit(work, *args)
+
+        def wait_for_it() -> None:
+            future.result()
+
+        return wait_for_it
+
     def close(self, wait: bool = True) -> None:
         """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""
         if not wait:
