@@ -59,6 +59,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 # BENCH_ARGS: e.g. "--sizes 100:1000:1000000,1000:10000:5000000" (see bench/endtoend.py --help)
 bench: system $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/endtoend.py $(BENCH_ARGS)
+	$(BIN)/python bench/wide_roster.py
 
 # Each stage alone, and the scoring against DuckDB and pandas.
 # STAGES_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)
