@@ -117,7 +117,9 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
 
     pages = [len(PdfReader(p).pages) for p in reports]
     said = {m.group(2): float(m.group(1)) for m in re.finditer(r"^\[ *([\d.]+) s\] (.*)$", error, re.MULTILINE)}
-    times = [float(t) for t in re.findall(r"^\[ *([\d.]+) s\]", error, re.MULTILINE)] + [wall]
+    lines = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"^\[ *([\d.]+) s\] (.*)$", error, re.MULTILINE)]
+    lines.append((wall, "(the end of the process)"))
+    gaps = [(b[0] - a[0], a[1]) for a, b in itertools.pairwise(lines)] or [(wall, "")]
     stage = {k: next((t for text, t in said.items() if text.startswith(k)), None) for k in STAGE_LINES}
     return {
         "scores": stage["reading and classifying"],
@@ -134,7 +136,8 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
         "leaderboard_pages": len(PdfReader(folder / "leaderboard.pdf").pages),
         "posts_csv": (folder / "posts.csv").stat().st_size / 2**20,
         # the longest time stderr said nothing (issue 23: a progress line at least every 10 s)
-        "silence": max((b - a for a, b in itertools.pairwise(times)), default=wall),
+        "silence": max(gaps)[0],
+        "silence_after": max(gaps)[1],  # the line it followed
     }
 
 

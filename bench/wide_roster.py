@@ -42,10 +42,10 @@ def section(args: argparse.Namespace, result: dict, started: datetime, load_befo
             f" {endtoend.loadavg()} ({os.cpu_count()} cores). {endtoend._load_note(load_before)}",
             "",
             "| companies | executives | posts | wall s | CPU s | peak RSS, tree (MiB) | longest silence on stderr s |"
-            " leaderboard pages | pages per report |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            " after | leaderboard pages | pages per report |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
             f"| {args.companies:,} | {args.executives:,} | {args.posts:,} | {r['wall']:.1f} | {r['cpu']:.1f} |"
-            f" {r['peak_tree']:,.0f} | {r['silence']:.1f} | {r['leaderboard_pages']} |"
+            f" {r['peak_tree']:,.0f} | {r['silence']:.1f} | `{r['silence_after']}` | {r['leaderboard_pages']} |"
             f" {r['report_pages'][0]}–{r['report_pages'][1]} |",
             "",
             "Targets: under 60 s of wall on an idle 2-core machine (compare the CPU seconds when the machine is"
