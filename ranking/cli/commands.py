@@ -13,10 +13,10 @@ from rich.text import Text
 
 from ranking.cli.collecting import collect
 from ranking.cli.options import CONTEXT, chosen_period, out_option, period_callback, period_option, workspace_option
-from ranking.cli.terminal import domain_errors, progress
+from ranking.cli.terminal import OneLineFormatter, domain_errors, progress
 from ranking.period import Period
 from ranking.settings import LANGS
-from ranking.text.safe import for_terminal
+from ranking.text.safe import for_terminal, one_line
 
 if TYPE_CHECKING:
     from ranking.deliver.send import SendResult
@@ -32,7 +32,9 @@ def cli(verbose: bool) -> None:
 
         ranking run --workspace fixtures/demo --period 2021-10
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
 
 
 @cli.command(context_settings=CONTEXT)
@@ -100,7 +102,7 @@ def run(
         from ranking.cli.collecting import run_collect
 
         run_collect(workspace, period, dry_run=False, refresh=False, only=(), max_cost=None, quiet=quiet)
-    with domain_errors(), progress(quiet, "starting") as step:
+    with domain_errors("run"), progress(quiet, "starting") as step:
         result = run_ranking(
             workspace,
             period,
@@ -111,8 +113,9 @@ def run(
             check_month=chosen,
             allow_empty=allow_empty,
         )
-    for warning in result.warnings:
-        click.echo(f"Warning: {for_terminal(warning)}", err=True)
+    # The input's warnings `validate` prints (a FIFO skipped, a link already read), then the run's own.
+    for warning in (*result.workspace.warnings, *result.warnings):
+        click.echo(f"Warning: {for_terminal(one_line(warning))}", err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -156,7 +159,7 @@ def validate(workspace: Path, month: Period | None) -> None:
     from ranking.load.inventory import inventory
     from ranking.load.workspace import check_workspace, month_problems
 
-    with domain_errors():
+    with domain_errors("validate"):
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
     if month is not None:
@@ -169,12 +172,12 @@ def validate(workspace: Path, month: Period | None) -> None:
     # Names, file names and loader notes are third-party text: a right-to-left override or an escape sequence in
     # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
-        click.echo(for_terminal(line))
+        click.echo(for_terminal(one_line(line)))
     for warning in ws.warnings:
-        click.echo(f"Warning: {for_terminal(warning)}", err=True)
+        click.echo(f"Warning: {for_terminal(one_line(warning))}", err=True)
     if problems:
         for problem in problems:
-            click.echo(f"Error: {for_terminal(str(problem))}", err=True)
+            click.echo(f"Error: {for_terminal(one_line(str(problem)))}", err=True)
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
     click.echo("OK")
 
@@ -225,7 +228,7 @@ def explain(workspace: Path, period: Period | None, executive_id: str) -> None:
     from ranking.explain import render
 
     period, _ = chosen_period(workspace, period, quiet=False)
-    with domain_errors():
+    with domain_errors("explain"):
         explanation = explain_executive(workspace, period, executive_id)
     console = Console()
     if not console.is_terminal:  # a pipe or a file: wide enough for one line per post
@@ -285,7 +288,7 @@ def _send(
 ) -> None:
     from ranking.deliver.send import send as send_reports
 
-    with domain_errors(), progress(quiet, "preparing the messages") as step:
+    with domain_errors("send --dry-run" if dry_run else "send"), progress(quiet, "preparing the messages") as step:
         result = send_reports(
             workspace,
             period,

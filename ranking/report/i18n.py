@@ -52,6 +52,13 @@ class Translator:
         form = "one" if Locale.parse(self.locale).plural_form(count) == "one" else "other"
         return self(f"quality.skipped.{form}", n=self.number(count), reason=self(f"skip.{key}"))
 
+    def plural(self, key: str, n: int, **values: object) -> str:
+        """The label `key.one`, `key.other`… that the language's plural rule (CLDR, by babel) picks for `n`, with
+        `n` given to it formatted (`{n}`): `and 1 more` / `and 49,980 more`, `et 1 autre` / `et 1 234 autres`."""
+        form = Locale.parse(self.locale).plural_form(n)
+        chosen = f"{key}.{form}" if f"{key}.{form}" in catalogue(self.lang) else f"{key}.other"
+        return self(chosen, n=self.number(n), **values)
+
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         if value is None:
             return "–"
