@@ -82,6 +82,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 bench: system $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/endtoend.py $(BENCH_ARGS)
 	$(BIN)/python bench/inputs.py
+	$(BIN)/python bench/wide_roster.py
 
 # Each stage alone, and the scoring against DuckDB and pandas.
 # STAGES_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)

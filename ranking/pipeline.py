@@ -36,6 +36,7 @@ from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table, with_influence
 from ranking.settings.checks import untranslated
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -124,12 +125,21 @@ class RunResult:
     warnings: tuple[str, ...] = ()  # what the terminal must say (executives without any post of the month)
 
 
-def write_tables(data: RunData, folder: Path, lang: str) -> None:
-    """executives.csv, companies.csv, posts.csv (a streaming query) and ranking.xlsx into `folder`."""
+def write_tables(data: RunData, folder: Path, lang: str, workbook: bool = True) -> None:
+    """executives.csv, companies.csv, posts.csv (a streaming query) and, with `workbook`, ranking.xlsx into
+    `folder` (`write` has a worker write the workbook: `workbook_arguments`)."""
     write_csv(data.executives, folder / "executives.csv")
     write_csv(data.companies, folder / "companies.csv")
     sink_csv(posts_query(data.posts["ytd"], data.workspace.settings.scoring.timezone), folder / "posts.csv")
-    write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period, data.measured)
+    if workbook:
+        write_workbook(*workbook_arguments(data, folder, lang))
+
+
+def workbook_arguments(
+    data: RunData, folder: Path, lang: str
+) -> tuple[dict[Scope, ScopeScores], Path, str, Period, Measured]:
+    """The arguments of `write_workbook` for the run's ranking.xlsx."""
+    return data.scores, folder / "ranking.xlsx", lang, data.period, data.measured
 
 
 def write(
@@ -154,13 +164,18 @@ def write(
         ranked = data.report.teams["ytd"].get_column("company").to_list()
         board = leaderboard_context(data.report, lang)
 
+        workbook: list[Callable[[], None]] = []
+
         def documents() -> Iterator[Document]:
-            """The leaderboard first; then, while a worker renders it, the tables; then the company reports,
-            largest first, each context built when the pool has room for it (the render loop asks for the next
-            document only once the previous ones are submitted)."""
+            """The leaderboard first; then, while a worker renders it and another writes the workbook, the
+            tables; then the company reports, largest first, each context built when the pool has room for it
+            (the render loop asks for the next document only once the previous ones are submitted)."""
             yield leaderboard_document(board, folder / "leaderboard.pdf")
             say("writing tables")
-            abandonable(lambda: write_tables(data, folder, lang))  # posts.csv: one long streaming query
+            # The workbook is long pure Python (4.6 million cells at 100,000 executives): on a worker, beside
+            # the contexts this process builds, not before them.
+            workbook.append(pdfs.background(write_workbook, *workbook_arguments(data, folder, lang)))
+            abandonable(lambda: write_tables(data, folder, lang, workbook=False))  # posts.csv: a long query
             if release_posts:
                 data.posts.clear()
             sizes = report_sizes(data.report)
@@ -168,10 +183,12 @@ def write(
             yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
 
         pdfs.render(documents(), lang, assets, say, ordered=True, total=len(ranked) + 1)
+        say("writing ranking.xlsx")
+        workbook[0]()
         say("writing the web page")
         write_leaderboard_page(board, folder / "leaderboard.html", logo)
         files += [*tables, "leaderboard.pdf", "leaderboard.html"]
-        reports = [f"companies/{c}.pdf" for c in ranked]
+        reports = [f"companies/{file_name(c, '.pdf')}" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
         ws.verify_unchanged()  # a file read lazily, changed since it was hashed: its sha256 is not of what was scored
         found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)

@@ -13,10 +13,10 @@ from rich.text import Text
 
 from ranking.cli.collecting import collect
 from ranking.cli.options import CONTEXT, chosen_period, out_option, period_callback, period_option, workspace_option
-from ranking.cli.terminal import domain_errors, progress, said, say
+from ranking.cli.terminal import OneLineFormatter, domain_errors, progress, said, say
 from ranking.period import Period
 from ranking.settings import LANGS
-from ranking.text.safe import for_terminal
+from ranking.text.safe import for_terminal, one_line
 
 if TYPE_CHECKING:
     from ranking.deliver.send import SendResult
@@ -32,7 +32,9 @@ def cli(verbose: bool) -> None:
 
         ranking run --workspace fixtures/demo --period 2021-10
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
 
 
 @cli.command(context_settings=CONTEXT)
@@ -100,7 +102,7 @@ def run(
         from ranking.cli.collecting import run_collect
 
         run_collect(workspace, period, dry_run=False, refresh=False, only=(), max_cost=None, quiet=quiet)
-    with domain_errors(), progress(quiet, "starting") as step:
+    with domain_errors("run"), progress(quiet, "starting") as step:
         result = run_ranking(
             workspace,
             period,
@@ -112,8 +114,9 @@ def run(
             allow_empty=allow_empty,
         )
     t = say()
-    for warning in result.warnings:
-        click.echo(t("term.warning", text=for_terminal(said(warning))), err=True)
+    # The input's warnings `validate` prints (a FIFO skipped, a link already read), then the run's own.
+    for warning in (*result.workspace.warnings, *result.warnings):
+        click.echo(t("term.warning", text=for_terminal(one_line(said(warning)))), err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -164,7 +167,7 @@ def validate(workspace: Path, lang: str | None, month: Period | None) -> None:
     from ranking.load.workspace import check_workspace, month_problems
     from ranking.settings.checks import untranslated
 
-    with domain_errors():
+    with domain_errors("validate"):
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
     t = say()
@@ -182,12 +185,12 @@ def validate(workspace: Path, lang: str | None, month: Period | None) -> None:
     # Names, file names and loader notes are third-party text: a right-to-left override or an escape sequence in
     # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
-        click.echo(for_terminal(said(line)))
+        click.echo(for_terminal(one_line(said(line))))
     for warning in (*ws.warnings, *untranslated(ws.settings, lang or ws.settings.report.lang)):
-        click.echo(t("term.warning", text=for_terminal(said(warning))), err=True)
+        click.echo(t("term.warning", text=for_terminal(one_line(said(warning)))), err=True)
     if problems:
         for problem in problems:
-            click.echo(f"Error: {for_terminal(str(problem))}", err=True)
+            click.echo(f"Error: {for_terminal(one_line(str(problem)))}", err=True)
         raise click.ClickException(tn("term.problems", len(problems)))
     click.echo(t("term.ok"))
 
@@ -238,7 +241,7 @@ def explain(workspace: Path, period: Period | None, executive_id: str) -> None:
     from ranking.explain import render
 
     period, _ = chosen_period(workspace, period, quiet=False)
-    with domain_errors():
+    with domain_errors("explain"):
         explanation = explain_executive(workspace, period, executive_id)
     console = Console()
     if not console.is_terminal:  # a pipe or a file: wide enough for one line per post
@@ -298,7 +301,7 @@ def _send(
 ) -> None:
     from ranking.deliver.send import send as send_reports
 
-    with domain_errors(), progress(quiet, "preparing the messages") as step:
+    with domain_errors("send --dry-run" if dry_run else "send"), progress(quiet, "preparing the messages") as step:
         result = send_reports(
             workspace,
             period,

@@ -233,6 +233,10 @@ class Absent:
 
     company_name: str = described("company name")
     names: tuple[str, ...] = described("the executives' names")
+    more: int = described(
+        "the company's other executives without data, counted, not named (the leaderboard names "
+        "`NAMED_PER_TEAM` at most per team; a company report names all of its own)"
+    )
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,10 @@ class Quality:
     unlisted: int = described(
         "executives with missing or partial data left out of these lists: the leaderboard lists those of the teams "
         "it shows (`report.top_teams` of each scope), and each company report lists its own"
+    )
+    people_more: int = described(
+        "executives of the teams shown with missing counts left out of `people` (the leaderboard lists "
+        "`NAMED_PER_TEAM` at most per team; a company report lists all of its own)"
     )
 
 

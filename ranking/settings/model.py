@@ -12,6 +12,8 @@ from ranking.settings.taxonomy import DEFAULT_TOPICS
 
 LANGS = ("fr", "en")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+#: The longest deadline of [smtp] (a day): beyond it a stuck server would hold the month's lock for days.
+MAX_DEADLINE = 86_400
 #: What a `[[sources]]` column may map onto: the contract's post fields, or whose post it is.
 SOURCE_FIELDS = (
     "platform", "post_id", "executive_id", "handle", "posted_at", "kind", "text", "url", "reactions", "comments",
@@ -163,6 +165,10 @@ class Smtp:
     attempts: int = 5  # tries per message on temporary failures
     max_wait: float = 60  # seconds, the longest wait between two tries
     timeout: float = 30  # seconds, per network operation
+    # The socket's timeout restarts with every byte: a server trickling a line every half second would hold a
+    # message (and the month's lock) for ever. These bound the whole of it, whatever the server does.
+    deadline_seconds: float = 300  # seconds, one message: connecting, every try and the waits between them
+    send_deadline_seconds: float = 3600  # seconds, one `ranking send`: what is left then is not sent
 
     #: Environment variables that override the settings above (RANKING_SMTP_PASSWORD is read by `ranking send`).
     ENVIRONMENT: typing.ClassVar[dict[str, str]] = {
@@ -203,12 +209,15 @@ class Smtp:
 
 def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) -> None:
     """Raise ValueError on a wrong SMTP setting (all of them, or the one named `only`, shown as `shown`)."""
+    seconds = f"must be more than 0 and at most {MAX_DEADLINE:,} seconds"  # nan and inf too: no bound at all
     rules: dict[str, tuple[bool, str]] = {
         "security": (smtp.security in SMTP_SECURITY, f"must be one of {', '.join(SMTP_SECURITY)}"),
         "port": (0 <= smtp.port <= 65535, "must be a port number (1-65535, or 0 for the usual one)"),
         "attempts": (smtp.attempts >= 1, "must be at least 1"),
         "max_wait": (smtp.max_wait >= 0, "must not be negative"),
-        "timeout": (smtp.timeout > 0, "must be more than 0"),
+        "timeout": (0 < smtp.timeout <= MAX_DEADLINE, seconds),
+        "deadline_seconds": (0 < smtp.deadline_seconds <= MAX_DEADLINE, seconds),
+        "send_deadline_seconds": (0 < smtp.send_deadline_seconds <= MAX_DEADLINE, seconds),
     }
     for name, (ok, reason) in rules.items():
         if not ok and only in (None, name):

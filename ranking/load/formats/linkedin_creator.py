@@ -22,8 +22,8 @@ from ranking.load.convert import to_canonical
 from ranking.load.sniff import owner, whole_number_text
 from ranking.load.tabular import LINE, refuse_long_fields
 from ranking.load.values import post_id_from_url
-from ranking.text.phrase import Phrase
 from ranking.load.xlsx import open_workbook
+from ranking.text.phrase import Phrase
 
 NAME = "linkedin-creator"
 DESCRIPTION = "LinkedIn creator analytics .xlsx"
