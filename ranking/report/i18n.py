@@ -112,13 +112,6 @@ class Translator:
             return self.plural(text.key, text.n, **values)
         return self(text.key, **values)
 
-    def plural(self, key: str, n: int, **values: object) -> str:
-        """The label `key.one`, `key.other`… that the language's plural rule (CLDR, by babel) picks for `n`, with
-        `n` given to it formatted (`{n}`): `and 1 more` / `and 49,980 more`, `et 1 autre` / `et 1 234 autres`."""
-        form = Locale.parse(self.locale).plural_form(n)
-        chosen = f"{key}.{form}" if f"{key}.{form}" in catalogue(self.lang) else f"{key}.other"
-        return self(chosen, n=self.number(n), **values)
-
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         """`value` with `decimals` decimals at most: trailing zeros dropped (`601`, never `601,0`; `13,6`)."""
         if value is None:
