@@ -25,6 +25,7 @@ from ranking.report.rows import (
     methodology,
     series,
 )
+from ranking.report.works import CompanyWorks, company_works_builder
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,10 @@ class CompanyContext(Header):
     methodology: Methodology = described("the settings used")
     content: CompanyContent = described("tone mix against the sector, topics, the team's posts the watchlist flags")
     beyond: CompanyBeyond = described("the team and each executive against the sector on the measures beyond volume")
+    works: CompanyWorks = described("the page what works for your team: formats, topics and slots against the sector")
     sections: frozenset[str] = described(
         "the parts printed after the first page (`report.sections`: executives, posts, beyond_volume, tone, "
-        "executive_tones, topics, data_quality, compliance)"
+        "executive_tones, topics, what_works, data_quality, compliance)"
     )
 
 
@@ -231,6 +233,7 @@ def iter_company_contexts(
     shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
     settings_used = methodology(data.settings)
     sections = frozenset(report.sections)
+    works = company_works_builder(data.works, lang)
 
     def standing(scope: Scope, own: dict) -> Standing:
         return Standing(scope=scope, of=data.companies.height, **{n: own[n] for n in standing_fields})
@@ -261,6 +264,7 @@ def iter_company_contexts(
             methodology=settings_used,
             content=company_content(content, company, rows),
             beyond=company_beyond(frames, company, [e.executive_id for e in executives]),
+            works=works(company, own["ytd"]["name"]),
             sections=sections,
         )
 

@@ -38,6 +38,14 @@ class Translator:
             raise KeyError(f"label {key!r} is missing from the {self.lang} catalogue")
         return text.format(**values) if values else text
 
+    def plural(self, key: str, n: int, **values: object) -> str:
+        """The label `<key>.<form>` for the count `n`, the form its language's plural rule gives (CLDR, by
+        babel: `one` or `other` in English; `one` for 0 and 1 in French, `many` for whole millions), `{n}` in it
+        formatted as a number; `<key>.other` when the catalogue has no label of that form."""
+        form = Locale.parse(self.locale).plural_form(n)
+        chosen = f"{key}.{form}" if self.has(f"{key}.{form}") else f"{key}.other"
+        return self(chosen, n=self.number(n), **values)
+
     def number(self, value: float | int | None, decimals: int = 0) -> str:
         if value is None:
             return "–"

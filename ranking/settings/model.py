@@ -22,7 +22,8 @@ LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 #: The parts of a company report after its first page (rank, movement, the team's trend and its peers, always
 #: printed), in the order they print; `report.sections` lists those a workspace's reports print.
 COMPANY_SECTIONS = (
-    "executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "data_quality", "compliance",
+    "executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "what_works", "data_quality",
+    "compliance",
 )  # fmt: skip
 
 
