@@ -38,7 +38,7 @@ class SlotSquare:
     day: int = described("0 (Monday) to 6")
     part: int = described("0 (night) to 3 (evening)")
     posts: int = described("the team's own posts there")
-    sector_median: float | None = described("the sector's median influence there (none without a post)")
+    sector_median: float | None = described("the sector's median influence there (none below `min_posts` posts)")
     shade: float = described("0..1: the sector's median over the highest slot's, for the square's grey")
     verdict: str | None = described("the team's verdict there (none without a post)")
 
@@ -156,10 +156,9 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
     by_company: dict[str, list[dict]] = {}
     for r in works.cells.iter_rows(named=True):
         by_company.setdefault(r["company"], []).append(r)
-    sector_slots = {
-        r["value"]: r["median_influence"]
-        for r in works.sector.filter(pl.col("dimension") == "slot").iter_rows(named=True)
-    }
+    # A slot of the sector with fewer than `min_posts` posts has no median worth a shade: left blank.
+    slotted = works.sector.filter((pl.col("dimension") == "slot") & (pl.col("posts") >= works.min_posts))
+    sector_slots = {r["value"]: r["median_influence"] for r in slotted.iter_rows(named=True)}
     top = max((m for m in sector_slots.values() if m is not None), default=0.0) or 0.0
     slot_labels = {s: value_label(t, "slot", s) for s in SLOTS}
     days = tuple(t(f"works.day.short.{d}") for d in WEEKDAYS)
