@@ -50,7 +50,10 @@ class CompanyWorks:
     min_posts: int = described("posts a cell needs for a verdict (`measures.min_posts`)")
     above: tuple[WorkCell, ...] = described("formats and topics clearly above the sector's (`better`), highest first")
     below: tuple[WorkCell, ...] = described("formats and topics clearly below (`worse`), lowest first")
-    cells: tuple[WorkCell, ...] = described("every format and topic of the team with a post, formats first")
+    cells: tuple[WorkCell, ...] = described(
+        "every format and topic of the team with a post: `above`, `below`, then those within noise and those with "
+        "too few posts (formats first, each group in its order)"
+    )
     slots: tuple[SlotSquare, ...] = described("the 28 squares of the heat map, Monday night first")
     slot_text: str = described("the heat map's text alternative: each slot's figures")
     sentences: tuple[str, ...] = described("three plain sentences made from the figures")
@@ -186,11 +189,12 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
             )
         above = sorted((c for c in cells if c.verdict == "better"), key=lambda c: (-(c.ratio or 0), c.value))
         below = sorted((c for c in cells if c.verdict == "worse"), key=lambda c: (c.ratio or 0, c.value))
+        rest = [c for v in ("same", "too_few") for c in cells if c.verdict == v]
         return CompanyWorks(
             min_posts=works.min_posts,
             above=tuple(above),
             below=tuple(below),
-            cells=tuple(cells),
+            cells=(*above, *below, *rest),
             slots=tuple(squares),
             slot_text=_slot_text(t, squares, slot_labels),
             sentences=_sentences(t, cells, list(own_slots.values()), name, works.min_posts),
@@ -211,7 +215,7 @@ def sector_works(works: WhatWorks, lang: str) -> SectorWorks:
         frame = works.sector.filter((pl.col("dimension") == dimension) & enough).sort(
             ["median_influence", "value"], descending=[True, False], nulls_last=True
         )
-        top = frame.get_column("median_influence").max() or 0.0
+        top = float(frame.get_column("median_influence").max() or 0.0)  # type: ignore[arg-type]
         shown[dimension] = tuple(
             SectorCell(v, value_label(t, dimension, v), n, m, (100.0 * m / top) if m is not None and top > 0 else 0.0)
             for v, n, m in frame.select("value", "posts", "median_influence").iter_rows()
