@@ -259,14 +259,17 @@ def normalise_handle(value: pl.Expr) -> pl.Expr:
 #: (ranking.schema.MEDIA, themselves included): a word not listed says nothing, and the post's format stays unknown.
 MEDIA_WORDS: dict[str, str] = {
     **{m: m for m in MEDIA},
+    # the English words of the platforms and services, and the French ones of listening tools' exports
     **dict.fromkeys(("images", "photo", "photos", "picture", "multi_image", "multiimage"), "image"),
-    **dict.fromkeys(("videos", "animated_gif", "gif", "native_video", "linkedin_video", "linkedinvideo"), "video"),
-    **dict.fromkeys(("documents", "pdf", "carousel"), "document"),
+    **dict.fromkeys(
+        ("videos", "animated_gif", "gif", "native_video", "linkedin_video", "linkedinvideo", "vidéo", "vidéos"), "video"
+    ),
+    **dict.fromkeys(("documents", "pdf", "carousel", "carrousel"), "document"),
     **dict.fromkeys(("articles", "newsletter", "pulse"), "article"),
-    **dict.fromkeys(("polls",), "poll"),
-    **dict.fromkeys(("events",), "event"),
-    **dict.fromkeys(("url", "card", "external", "link_card", "summary_large_image", "summary"), "link"),
-    **dict.fromkeys(("text_only", "textonly", "none", "plain"), "text"),
+    **dict.fromkeys(("polls", "sondage"), "poll"),
+    **dict.fromkeys(("events", "événement", "evenement"), "event"),
+    **dict.fromkeys(("url", "card", "external", "link_card", "summary_large_image", "summary", "lien"), "link"),
+    **dict.fromkeys(("text_only", "textonly", "none", "plain", "texte"), "text"),
 }
 
 

@@ -15,7 +15,7 @@ SMTP_SECURITY = ("starttls", "ssl", "none")
 #: What a `[[sources]]` column may map onto: the contract's post fields, or whose post it is.
 SOURCE_FIELDS = (
     "platform", "post_id", "executive_id", "handle", "posted_at", "kind", "text", "url", "reactions", "comments",
-    "shares", "engagements", "impressions", "links", "mentions", "reposted_from", "snapshot",
+    "shares", "engagements", "impressions", "links", "mentions", "reposted_from", "snapshot", "media",
 )  # fmt: skip
 SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")

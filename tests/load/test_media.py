@@ -9,9 +9,10 @@ import pytest
 
 from ranking.errors import InputError
 from ranking.load.formats import detect
+from ranking.load.workspace import load_workspace
 from ranking.schema import MEDIA
 from tests.load.native_exports import context, tweet, tweets_js
-from tests.workspaces import POST_FIELDS, write_csv
+from tests.workspaces import POST_FIELDS, person, workspace, write_csv
 
 
 def _load(path: Path, executive: str | None = "ana") -> pl.DataFrame:
@@ -89,3 +90,20 @@ def test_real_samples_state_their_formats(formats_dir: Path) -> None:
     assert "video" in reposts and "document" in reposts
     supreme = found["apify_linkedin_post_supremecoder"].filter(pl.col("kind") != "repost")
     assert set(supreme.get_column("media").to_list()) <= {"text", "image", "document", "video", "article", "poll"}
+
+
+def test_a_mapping_reads_a_tool_s_words_for_the_format(tmp_path: Path) -> None:
+    toml = """
+[[sources]]
+pattern = "veille_*.csv"
+platform = "linkedin"
+columns = { lien = "url", date = "posted_at", jaime = "reactions", Type = "media" }
+"""
+    root = workspace(tmp_path / "ws", [person("ana", "acme", ceo=True)], toml=toml)
+    url = "https://www.linkedin.com/feed/update/urn:li:activity:710000000000000000{}/"
+    words = ["Vidéo", "Carrousel", "Photo", "hologramme", ""]
+    write_csv(root / "exports" / "ana" / "veille_1.csv", ["lien", "date", "jaime", "Type"], [
+        {"lien": url.format(i), "date": "2021-10-05T08:00:00Z", "jaime": "1", "Type": w} for i, w in enumerate(words)
+    ])  # fmt: skip
+    posts = load_workspace(root).posts.sort("post_id")
+    assert posts.get_column("media").to_list() == ["video", "document", "image", None, None]
