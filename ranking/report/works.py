@@ -120,9 +120,11 @@ def _sentence(t: Translator, c: WorkCell) -> str:
 
 
 def _sentences(
-    t: Translator, cells: list[WorkCell], slots: list[WorkCell], name: str, min_posts: int
+    t: Translator, cells: list[WorkCell], slots: list[WorkCell], name: str, sector_best: tuple[str, float, int] | None
 ) -> tuple[str, ...]:
-    """Do more of: the cell most clearly above; do less of: the one most clearly below; when: the slot."""
+    """Do more of: the cell most clearly above (the highest low end of its interval); do less of: the one most
+    clearly below (the lowest high end); when: the team's slot most clearly above the sector's, else the slot where
+    the sector's posts do best (`sector_best`: slot, median, posts) and how often the team posts there."""
     rated = [c for c in cells if c.verdict != "too_few" and c.ratio is not None]
     above = sorted((c for c in rated if c.verdict == "better"), key=lambda c: (-(c.low or 0), c.value))
     below = sorted((c for c in rated if c.verdict == "worse"), key=lambda c: (c.high or 0, c.value))
@@ -130,12 +132,23 @@ def _sentences(
         _sentence(t, above[0]) if above else t("works.sentence.no_better", name=name),
         _sentence(t, below[0]) if below else t("works.sentence.no_worse", name=name),
     ]
-    timed = [c for c in slots if c.verdict != "too_few" and c.ratio is not None]
-    best = sorted(timed, key=lambda c: (-(c.low or 0), -(c.ratio or 0), c.value))
-    if best:
-        out.append(_sentence(t, best[0]))
+    timed = sorted((c for c in slots if c.verdict == "better"), key=lambda c: (-(c.low or 0), c.value))
+    if timed:
+        out.append(_sentence(t, timed[0]))
+    elif sector_best is not None:
+        slot, median, posts = sector_best
+        own = next((c.posts for c in slots if c.value == slot), 0)
+        out.append(
+            t(
+                "works.sentence.sector_slot",
+                slot=value_label(t, "slot", slot),
+                median=t.number(median, 1),
+                sector_posts=t.plural("works.posts", posts),
+                posts=t.plural("works.posts", own),
+            )
+        )
     else:
-        out.append(t("works.sentence.no_slot", min_posts=t.plural("works.posts", min_posts)))
+        out.append(t("works.sentence.no_slot"))
     return tuple(out)
 
 
@@ -162,6 +175,8 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
     # A slot of the sector with fewer than `min_posts` posts has no median worth a shade: left blank.
     slotted = works.sector.filter((pl.col("dimension") == "slot") & (pl.col("posts") >= works.min_posts))
     sector_slots = {r["value"]: r["median_influence"] for r in slotted.iter_rows(named=True)}
+    ranked = slotted.sort(["median_influence", "posts", "value"], descending=[True, True, False], nulls_last=True)
+    sector_best = ranked.select("value", "median_influence", "posts").row(0) if ranked.height else None
     top = max((m for m in sector_slots.values() if m is not None), default=0.0) or 0.0
     slot_labels = {s: value_label(t, "slot", s) for s in SLOTS}
     days = tuple(t(f"works.day.short.{d}") for d in WEEKDAYS)
@@ -197,7 +212,7 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
             cells=(*above, *below, *rest),
             slots=tuple(squares),
             slot_text=_slot_text(t, squares, slot_labels),
-            sentences=_sentences(t, cells, list(own_slots.values()), name, works.min_posts),
+            sentences=_sentences(t, cells, list(own_slots.values()), name, sector_best),
             unknown_media=works.unknown_media.get(company, 0),
             days=days,
             parts=parts,

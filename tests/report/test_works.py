@@ -47,6 +47,10 @@ def test_the_sentences_state_the_figure_its_interval_and_the_posts(tmp_path: Pat
     noisy = _context(data, "noisy", "en").works
     assert not noisy.above and noisy.sentences[0].startswith("No format or topic")
     assert [c.verdict for c in noisy.cells if c.value == "video"] == ["same"]
+    # no slot of its own clearly above: the sentence names the sector's best slot and the team's posts there
+    sector = data.works.sector.filter(pl.col("dimension") == "slot").sort("median_influence", descending=True)
+    assert "in the sector, posts on" in noisy.sentences[2]
+    assert Translator("en").number(sector.get_column("median_influence")[0], 1) in noisy.sentences[2]
 
 
 def test_the_heat_map_has_every_slot_and_says_its_figures(tmp_path: Path, pipeline) -> None:
