@@ -175,7 +175,10 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
     # A slot of the sector with fewer than `min_posts` posts has no median worth a shade: left blank.
     slotted = works.sector.filter((pl.col("dimension") == "slot") & (pl.col("posts") >= works.min_posts))
     sector_slots = {r["value"]: r["median_influence"] for r in slotted.iter_rows(named=True)}
-    ranked = slotted.sort(["median_influence", "posts", "value"], descending=[True, True, False], nulls_last=True)
+    # The sector's best slot is named from the busy slots only (a quarter of the average slot's posts at least): a
+    # night with four posts is no advice.
+    busy = slotted.filter(pl.col("posts") >= pl.col("posts").mean() / 4)
+    ranked = busy.sort(["median_influence", "posts", "value"], descending=[True, True, False], nulls_last=True)
     sector_best = ranked.select("value", "median_influence", "posts").row(0) if ranked.height else None
     top = max((m for m in sector_slots.values() if m is not None), default=0.0) or 0.0
     slot_labels = {s: value_label(t, "slot", s) for s in SLOTS}
