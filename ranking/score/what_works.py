@@ -210,8 +210,14 @@ def what_works(posts: pl.DataFrame | pl.LazyFrame, timezone: str, min_posts: int
             long.join(cells, on=["dimension", "value"]).with_columns(pl.lit("").alias("company")),
         ]
     )
-    grouped = picked.group_by("company", "dimension", "value").agg(pl.col("influence").sort())
-    values = {(c, d, v): np.asarray(s, dtype=np.float64) for c, d, v, s in grouped.iter_rows()}
+    # Sorted once, read as one array: each cell's values are a slice of it (no list per cell is built).
+    ordered = picked.sort("company", "dimension", "value", "influence")
+    flat = ordered.get_column("influence").to_numpy().astype(np.float64)
+    bounds = ordered.group_by("company", "dimension", "value", maintain_order=True).len()
+    ends = np.cumsum(bounds.get_column("len").to_numpy())
+    values = {
+        (c, d, v): flat[end - n : end] for (c, d, v, n), end in zip(bounds.iter_rows(), ends.tolist(), strict=True)
+    }
     rated = _intervals(joined, values)
     verdict = (
         pl.when(~pl.col("__enough"))
