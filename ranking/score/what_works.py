@@ -167,6 +167,19 @@ def _intervals(frame: pl.DataFrame, values: dict[tuple[str, str, str], np.ndarra
     )
 
 
+def _sorted_cells(long: pl.DataFrame, by: list[str]) -> dict[tuple, np.ndarray]:
+    """The sorted influences of each (`by`, dimension, value) group of `long`, as slices of one array."""
+    keys = [*by, "dimension", "value"]
+    grouped = long.group_by(keys).agg(pl.col("influence").sort())
+    lengths = grouped.get_column("influence").list.len().to_numpy()
+    flat = grouped.get_column("influence").explode().to_numpy().astype(np.float64)
+    ends = np.cumsum(lengths).tolist()
+    return {
+        tuple(key): flat[end - n : end]
+        for key, n, end in zip(grouped.select(keys).iter_rows(), lengths.tolist(), ends, strict=True)
+    }
+
+
 def what_works(posts: pl.DataFrame | pl.LazyFrame, timezone: str, min_posts: int) -> WhatWorks:
     """Every team's cells against the sector's, from classified posts of one window with their `influence`
     (ranking.pipeline.windowed_posts), slots in `timezone`; verdicts from `min_posts` posts."""
@@ -201,23 +214,13 @@ def what_works(posts: pl.DataFrame | pl.LazyFrame, timezone: str, min_posts: int
         )
         .sort([pl.col("company"), *_order()])
     )  # fmt: skip
-    # The sorted influences of the cells whose interval is drawn, and of the sector's cells they need.
+    # The sorted influences of the cells whose interval is drawn, and of the sector's cells they need: sorted within
+    # each group (in parallel), then read as one flat array whose slices are the cells (no list per cell is built).
     wanted = joined.filter(pl.col("__enough") & pl.col("ratio").is_not_null()).select("company", "dimension", "value")
-    cells = wanted.select("dimension", "value").unique()
-    picked = pl.concat(
-        [
-            long.join(wanted, on=["company", "dimension", "value"]),
-            long.join(cells, on=["dimension", "value"]).with_columns(pl.lit("").alias("company")),
-        ]
-    )
-    # Sorted once, read as one array: each cell's values are a slice of it (no list per cell is built).
-    ordered = picked.sort("company", "dimension", "value", "influence")
-    flat = ordered.get_column("influence").to_numpy().astype(np.float64)
-    bounds = ordered.group_by("company", "dimension", "value", maintain_order=True).len()
-    ends = np.cumsum(bounds.get_column("len").to_numpy())
-    values = {
-        (c, d, v): flat[end - n : end] for (c, d, v, n), end in zip(bounds.iter_rows(), ends.tolist(), strict=True)
-    }
+    teams_sorted = _sorted_cells(long.join(wanted, on=["company", "dimension", "value"], how="semi"), ["company"])
+    sector_sorted = _sorted_cells(long.join(wanted.select("dimension", "value").unique(), on=["dimension", "value"],
+                                            how="semi"), [])  # fmt: skip
+    values = {**teams_sorted, **{("", d, v): found for (d, v), found in sector_sorted.items()}}
     rated = _intervals(joined, values)
     verdict = (
         pl.when(~pl.col("__enough"))
