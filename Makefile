@@ -5,19 +5,24 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test fuzz lint bench bench-stages fixtures system clean help screenshots
+.PHONY: demo test fuzz lint bench bench-stages fixtures system system-browser clean help screenshots
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
 	@echo "make test   set everything up, lint and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
 	@echo "make fuzz   the hypothesis properties with new random examples (make test draws the same ones every run)"
-	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py)"
+	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py), hostile inputs (bench/inputs.py)"
 	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
-	@echo "make screenshots  leaderboard.html of the demo at phone and desktop widths (docs/screenshots/)"
+	@echo "make screenshots  the demo's pictures in docs/: leaderboard.html at phone and desktop widths, both languages"
+	@echo "                  (docs/screenshots/), and a company report page (docs/company-report-emoji.png)"
 
+# The system libraries of the PDFs; the tests and the screenshots also need Chromium (the demo does not).
 system:
 	@bash .ci/system-deps
+
+system-browser:
+	@bash .ci/system-deps --browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -29,8 +34,8 @@ $(STAMP): pyproject.toml
 demo: system $(STAMP)
 	$(BIN)/ranking run --workspace fixtures/demo --period $(PERIOD) --out output
 
-screenshots: system $(STAMP)
-	$(BIN)/python -m tests.render.browser docs/screenshots
+screenshots: system-browser $(STAMP)
+	$(BIN)/python -m tests.render.browser docs
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/make_demo.py
@@ -41,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: system $(STAMP) lint
+test: system-browser $(STAMP) lint
 	$(BIN)/pytest -n auto -q
 
 # The properties with fresh random examples, many more of them (make test's are derandomized: CI never fails by
@@ -57,8 +62,12 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 # The whole `ranking run` as a user runs it, at several sizes: wall, CPU and peak RSS of the process tree.
 # BENCH_ARGS: e.g. "--sizes 100:1000:1000000,1000:10000:5000000" (see bench/endtoend.py --help)
+# Then hostile inputs (issue 23): `ranking validate` on a 1 GB sparse CSV, a 200 MB JSON string, 100,000 columns,
+# XLSX far cells and zip bombs, generated at bench time: wall and peak RSS (bench/inputs.py).
 bench: system $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/endtoend.py $(BENCH_ARGS)
+	$(BIN)/python bench/inputs.py
+	$(BIN)/python bench/wide_roster.py
 
 # Each stage alone, and the scoring against DuckDB and pandas.
 # STAGES_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)

@@ -18,6 +18,7 @@ bench/results/latest.md between markers (the rest of the file is kept).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -116,6 +117,9 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
 
     pages = [len(PdfReader(p).pages) for p in reports]
     said = {m.group(2): float(m.group(1)) for m in re.finditer(r"^\[ *([\d.]+) s\] (.*)$", error, re.MULTILINE)}
+    lines = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"^\[ *([\d.]+) s\] (.*)$", error, re.MULTILINE)]
+    lines.append((wall, "(the end of the process)"))
+    gaps = [(b[0] - a[0], a[1]) for a, b in itertools.pairwise(lines)] or [(wall, "")]
     stage = {k: next((t for text, t in said.items() if text.startswith(k)), None) for k in STAGE_LINES}
     return {
         "scores": stage["reading and classifying"],
@@ -129,7 +133,11 @@ def measure(root: Path, period: str, out: Path, jobs: int | None) -> dict:
         "reports": len(reports),
         "report_pages": (min(pages, default=0), max(pages, default=0)),
         "pages": sum(pages) + len(PdfReader(folder / "leaderboard.pdf").pages),
+        "leaderboard_pages": len(PdfReader(folder / "leaderboard.pdf").pages),
         "posts_csv": (folder / "posts.csv").stat().st_size / 2**20,
+        # the longest time stderr said nothing (issue 23: a progress line at least every 10 s)
+        "silence": max(gaps)[0],
+        "silence_after": max(gaps)[1],  # the line it followed
     }
 
 

@@ -23,7 +23,8 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        path = self.path.translate(_LINE_BREAKS)  # a file's name may hold a newline too
+        where = path if self.line is None else f"{path}:{self.line}"
         # Messages quote exported values, which may hold line breaks: an error stays one line.
         return f"{where}: {self.message.translate(_LINE_BREAKS)}"
 

@@ -196,13 +196,16 @@ def _measure_lines(explanation: Explanation, scope: str) -> list[Text]:
     platforms = reached.group_by("platform").agg(
         pl.len().alias("n"), pl.col("interactions").sum().alias("i"), pl.col("followers").first().alias("f")
     )
+    # One value, as the tables keep it (catalogue decimals): each platform's figure and their weighted mean are
+    # printed to those decimals too, so that no line shows two roundings of one number (13.56 … → 13.57).
+    kept = catalogue.decimals()["interactions_per_1k_followers"]
     if platforms.height:
         parts = [
             f"{p['platform']} {p['n']} post(s), {p['i']:,} interactions, {p['f']:,} followers "
-            f"→ {1000 * p['i'] / p['n'] / p['f']:,.2f}"
+            f"→ {1000 * p['i'] / p['n'] / p['f']:,.{kept}f}"
             for p in platforms.sort("platform").iter_rows(named=True)
         ]
-        reach = f"per 1,000 followers {_number(row['interactions_per_1k_followers'], 2)} (weighted by posts): "
+        reach = f"per 1,000 followers {_number(row['interactions_per_1k_followers'], kept)} (weighted by posts): "
         reach += "; ".join(parts)
     else:
         reach = "per 1,000 followers: no follower count known for the platforms posted on: none"
@@ -211,20 +214,22 @@ def _measure_lines(explanation: Explanation, scope: str) -> list[Text]:
         f"team {e.executive['company_name']}: share of voice {_rate(team['share_of_voice'])} = team score "
         f"{team['team_score']:,} / {e.teams_total[scope]:,.0f} (all teams); median {_number(team['median_influence'])}"
         f" ({_pct(team['percentile_median_influence'])}), engagement rate {_rate(team['engagement_rate'])}, "
-        f"per 1,000 followers {_number(team['interactions_per_1k_followers'], 2)}"
+        f"per 1,000 followers {_number(team['interactions_per_1k_followers'], kept)}"
     )
     return [Text(f"{scope}: {line}") for line in (median, rate, reach, voice)]
 
 
 def _shown(measure: Measure, value: Any) -> str:
-    """A value as its measure is declared to print (ranking.score.catalogue), `–` without one."""
+    """A value as the tables keep it (ranking.score.catalogue: its decimals, else its printed digits), `–`
+    without one: the figure explain's lines derive, never a second rounding of it."""
     if value is None:
         return "–"
     if measure.shown == "count":
         return str(value)
     if measure.shown == "percent":
-        return f"{100 * value:.{measure.digits}f}%"
-    return _number(value, measure.digits)
+        digits = measure.digits if measure.decimals is None else max(measure.decimals - 2, 0)
+        return f"{100 * value:.{digits}f}%"
+    return _number(value, measure.digits if measure.decimals is None else measure.decimals)
 
 
 def _columns(row: dict[str, Any]) -> list[tuple[str, str]]:

@@ -36,6 +36,7 @@ from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table, with_influence
 from ranking.score.what_works import WhatWorks, what_works
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +84,24 @@ def explained_posts(ws: Workspace, period: Period, executive_id: str) -> dict[Sc
     return {"month": classified.filter(window(period, "month", timezone).contains()), "ytd": classified}
 
 
-def compute(ws: Workspace, period: Period, step: Step | None = None, check_month: bool = False) -> RunData:
+def compute(
+    ws: Workspace,
+    period: Period,
+    step: Step | None = None,
+    check_month: bool | None = None,
+    allow_empty: bool = False,
+) -> RunData:
     """Everything a run of `period` shows, from a loaded workspace: scores, classified posts, tables, report data.
 
-    With `check_month` (the monthly job, whose period was not given), a month without any post is an InputError
-    and each executive without a post of the month a warning of the run and its manifest."""
+    The month's posts are checked (ranking.score.monthly.month_warnings): with `check_month` (the monthly job,
+    whose period was not given) a month without any post is an InputError and each executive without a post of the
+    month a warning of the run and its manifest; with False (a month given with --period) it is an InputError only
+    when its year to date has no post either; `allow_empty` makes an empty month a warning. None (`explain`, the
+    tests) checks nothing."""
     say = step or (lambda _message: None)
     say(f"scoring {ws.post_count:,} posts of {ws.roster.height:,} executives")
     scores = score(scored_posts(ws), ws.roster, ws.companies, ws.settings.scoring, period)
-    notes = month_warnings(ws.root, scores["month"], period) if check_month else []
+    notes = month_warnings(ws.root, scores, period, check_month, allow_empty) if check_month is not None else []
     say("reading and classifying the posts of the year to date")
     posts = windowed_posts(ws, period)
     # The tone shares are an extension of the contract's tables: appended after its columns.
@@ -118,14 +128,22 @@ class RunResult:
     warnings: tuple[str, ...] = ()  # what the terminal must say (executives without any post of the month)
 
 
-def write_tables(data: RunData, folder: Path, lang: str) -> None:
-    """executives.csv, companies.csv, what_works.csv, posts.csv (a streaming query) and ranking.xlsx into
-    `folder`."""
+def write_tables(data: RunData, folder: Path, lang: str, workbook: bool = True) -> None:
+    """executives.csv, companies.csv, what_works.csv, posts.csv (a streaming query) and, with `workbook`,
+    ranking.xlsx into `folder` (`write` has a worker write the workbook: `workbook_arguments`)."""
     write_csv(data.executives, folder / "executives.csv")
     write_csv(data.companies, folder / "companies.csv")
     write_csv(data.works.cells, folder / "what_works.csv")
     sink_csv(posts_query(data.posts["ytd"], data.workspace.settings.scoring.timezone), folder / "posts.csv")
-    write_workbook(data.scores, folder / "ranking.xlsx", lang, data.period, data.measured, data.works.cells)
+    if workbook:
+        write_workbook(*workbook_arguments(data, folder, lang))
+
+
+def workbook_arguments(
+    data: RunData, folder: Path, lang: str
+) -> tuple[dict[Scope, ScopeScores], Path, str, Period, Measured, pl.DataFrame]:
+    """The arguments of `write_workbook` for the run's ranking.xlsx."""
+    return data.scores, folder / "ranking.xlsx", lang, data.period, data.measured, data.works.cells
 
 
 def write(
@@ -137,6 +155,7 @@ def write(
     year's posts are the largest frames the process holds while they render."""
     say = step or (lambda _message: None)
     ws, period = data.workspace, data.period
+    ws.verify_unchanged()  # the scores are computed: a file changed since it was hashed stops the run before the PDFs
     logo = data.report.logo
     assets = (logo,) if logo else ()
     extra_inputs = []
@@ -149,13 +168,18 @@ def write(
         ranked = data.report.teams["ytd"].get_column("company").to_list()
         board = leaderboard_context(data.report, lang)
 
+        workbook: list[Callable[[], None]] = []
+
         def documents() -> Iterator[Document]:
-            """The leaderboard first; then, while a worker renders it, the tables; then the company reports,
-            largest first, each context built when the pool has room for it (the render loop asks for the next
-            document only once the previous ones are submitted)."""
+            """The leaderboard first; then, while a worker renders it and another writes the workbook, the
+            tables; then the company reports, largest first, each context built when the pool has room for it
+            (the render loop asks for the next document only once the previous ones are submitted)."""
             yield leaderboard_document(board, folder / "leaderboard.pdf")
             say("writing tables")
-            abandonable(lambda: write_tables(data, folder, lang))  # posts.csv: one long streaming query
+            # The workbook is long pure Python (4.6 million cells at 100,000 executives): on a worker, beside
+            # the contexts this process builds, not before them.
+            workbook.append(pdfs.background(write_workbook, *workbook_arguments(data, folder, lang)))
+            abandonable(lambda: write_tables(data, folder, lang, workbook=False))  # posts.csv: a long query
             if release_posts:
                 data.posts.clear()
             sizes = report_sizes(data.report)
@@ -163,11 +187,14 @@ def write(
             yield from company_documents(iter_company_contexts(data.report, lang, largest), folder / "companies")
 
         pdfs.render(documents(), lang, assets, say, ordered=True, total=len(ranked) + 1)
+        say("writing ranking.xlsx")
+        workbook[0]()
         say("writing the web page")
         write_leaderboard_page(board, folder / "leaderboard.html", logo)
         files += [*tables, "leaderboard.pdf", "leaderboard.html"]
-        reports = [f"companies/{c}.pdf" for c in ranked]
+        reports = [f"companies/{file_name(c, '.pdf')}" for c in ranked]
         outputs = [*files, *reports, "manifest.json"]
+        ws.verify_unchanged()  # a file read lazily, changed since it was hashed: its sha256 is not of what was scored
         found = manifest(ws, period, lang, data.scores, outputs, extra_inputs, data.warnings)
         write_json(found, folder / "manifest.json")
     return RunResult(out / str(period), ws, data.scores, (*files, "companies/", "manifest.json"), data.warnings)
@@ -181,9 +208,10 @@ def run(
     step: Step | None = None,
     jobs: int | None = None,
     check_month: bool = False,
+    allow_empty: bool = False,
 ) -> RunResult:
     """Run the monthly ranking of `period` on the workspace at `root`, writing `out/YYYY-MM/`, with `jobs` PDFs
-    rendered at a time (default: the machine's cores); `check_month` as in `compute`."""
+    rendered at a time (default: the machine's cores); `check_month` and `allow_empty` as in `compute`."""
     say = step or (lambda _message: None)
     if out.resolve().is_relative_to((root / "exports").resolve()):
         raise UsageError(f"--out {out}: inside the workspace's exports/, where every later run would read it")
@@ -193,5 +221,5 @@ def run(
         # Loading and computing are long polars queries: run so that a signal stops them at once (abandonable).
         ws = abandonable(lambda: load_workspace(root, progress=lambda name: log.debug("reading %s", name)))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
-        data = abandonable(lambda: compute(ws, period, say, check_month))
+        data = abandonable(lambda: compute(ws, period, say, check_month, allow_empty))
         return write(data, out, lang or ws.settings.report.lang, pdfs, say, release_posts=True)

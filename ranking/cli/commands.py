@@ -11,11 +11,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ranking.cli.options import CONTEXT, chosen_period, out_option, period_option, workspace_option
-from ranking.cli.terminal import domain_errors, progress
+from ranking.cli.collecting import collect
+from ranking.cli.options import CONTEXT, chosen_period, out_option, period_callback, period_option, workspace_option
+from ranking.cli.terminal import OneLineFormatter, domain_errors, progress
 from ranking.period import Period
 from ranking.settings import LANGS
-from ranking.text.safe import for_terminal
+from ranking.text.safe import for_terminal, one_line
 
 if TYPE_CHECKING:
     from ranking.deliver.send import SendResult
@@ -31,7 +32,9 @@ def cli(verbose: bool) -> None:
 
         ranking run --workspace fixtures/demo --period 2021-10
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter("%(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
 
 
 @cli.command(context_settings=CONTEXT)
@@ -48,8 +51,27 @@ def cli(verbose: bool) -> None:
     help="Company reports rendered in parallel (default: the machine's cores).",
 )
 @click.option("--send", "send_after", is_flag=True, help="Then send the reports by e-mail, as `ranking send` does.")
+@click.option(
+    "--collect",
+    "collect_first",
+    is_flag=True,
+    help="First fetch the period's posts from the scraping service, as `ranking collect` does (stops on a failure).",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Rank a month without any post all the same (a warning, and the covers say so); never sent.",
+)
 def run(
-    workspace: Path, period: Period | None, out: Path, lang: str | None, quiet: bool, jobs: int | None, send_after: bool
+    workspace: Path,
+    period: Period | None,
+    out: Path,
+    lang: str | None,
+    quiet: bool,
+    jobs: int | None,
+    send_after: bool,
+    collect_first: bool,
+    allow_empty: bool,
 ) -> None:
     """Run the monthly ranking: tables, ranking.xlsx, manifest, the PDF leaderboard and one PDF per company.
 
@@ -59,7 +81,12 @@ def run(
     the reports are then mailed as `ranking send` does.
 
     Without --period, the last complete month: then a month without any post in the exports is an error (exit 1,
-    nothing written) and each executive without a post of the month a warning.
+    nothing written) and each executive without a post of the month a warning. A month given with --period is an
+    error only when it has no post and neither has its year to date (with earlier posts of the year it is ranked,
+    with a warning). --allow-empty ranks an empty month all the same; a month without posts is never mailed.
+
+    With --collect, `ranking collect` runs first; when it could not refresh every executive, nothing else runs
+    (exit 1).
 
     Example:
 
@@ -71,7 +98,11 @@ def run(
     if quiet:
         quiet_pdf_libraries()
     period, chosen = chosen_period(workspace, period, quiet)
-    with domain_errors(), progress(quiet, "starting") as step:
+    if collect_first:
+        from ranking.cli.collecting import run_collect
+
+        run_collect(workspace, period, dry_run=False, refresh=False, only=(), max_cost=None, quiet=quiet)
+    with domain_errors("run"), progress(quiet, "starting") as step:
         result = run_ranking(
             workspace,
             period,
@@ -80,9 +111,11 @@ def run(
             step=step,
             jobs=jobs,
             check_month=chosen,
+            allow_empty=allow_empty,
         )
-    for warning in result.warnings:
-        click.echo(f"Warning: {for_terminal(warning)}", err=True)
+    # The input's warnings `validate` prints (a FIFO skipped, a link already read), then the run's own.
+    for warning in (*result.workspace.warnings, *result.warnings):
+        click.echo(f"Warning: {for_terminal(one_line(warning))}", err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
@@ -103,22 +136,34 @@ def run(
 
 @cli.command(context_settings=CONTEXT)
 @workspace_option
-def validate(workspace: Path) -> None:
+@click.option(
+    "--period",
+    "-p",
+    "month",
+    default=None,
+    callback=period_callback,
+    metavar="YYYY-MM",
+    help="Also check that this month has posts: `run` and `send` refuse a month without any.",
+)
+def validate(workspace: Path, month: Period | None) -> None:
     """Check everything `run` would read and list every problem found.
 
     Shows, for each executive, which export files were recognised as what, the dates and the number of posts
     found, and which files could not be read. Exits 1 when there is any problem, 0 when the workspace is ready.
+    With --period, a month without any post in the exports is a problem too (`send` never mails one).
 
     Example:
 
-        ranking validate --workspace fixtures/demo
+        ranking validate --workspace fixtures/demo --period 2021-10
     """
     from ranking.load.inventory import inventory
-    from ranking.load.workspace import check_workspace
+    from ranking.load.workspace import check_workspace, month_problems
 
-    with domain_errors():
+    with domain_errors("validate"):
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
+    if month is not None:
+        problems = [*problems, *month_problems(ws, month)]
     if not problems:
         click.echo(
             f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
@@ -127,12 +172,12 @@ def validate(workspace: Path) -> None:
     # Names, file names and loader notes are third-party text: a right-to-left override or an escape sequence in
     # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
-        click.echo(for_terminal(line))
+        click.echo(for_terminal(one_line(line)))
     for warning in ws.warnings:
-        click.echo(f"Warning: {for_terminal(warning)}", err=True)
+        click.echo(f"Warning: {for_terminal(one_line(warning))}", err=True)
     if problems:
         for problem in problems:
-            click.echo(f"Error: {for_terminal(str(problem))}", err=True)
+            click.echo(f"Error: {for_terminal(one_line(str(problem)))}", err=True)
         raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
     click.echo("OK")
 
@@ -154,12 +199,15 @@ def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
     import json
 
     from ranking.collect.targets import apify_inputs, plain_lines, roster_targets
+    from ranking.settings import load_settings
 
     period, _chosen = chosen_period(workspace, period, False)
     with domain_errors():
         targets = roster_targets(workspace)
+        settings = load_settings(workspace / "ranking.toml")
     if as_apify:
-        click.echo(json.dumps(apify_inputs(targets, period), indent=2, ensure_ascii=False))
+        inputs = apify_inputs(targets, period, settings.scoring.timezone, settings.collect.max_items)
+        click.echo(json.dumps(inputs, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(plain_lines(targets, period)))
 
@@ -191,7 +239,7 @@ def explain(workspace: Path, period: Period | None, executive_id: str | None, ce
     if (executive_id is None) == (cell is None):
         raise click.UsageError("give either EXECUTIVE_ID or --cell COMPANY:DIMENSION:VALUE")
     period, _ = chosen_period(workspace, period, quiet=False)
-    with domain_errors():
+    with domain_errors("explain"):
         parts = (
             render_cell(explain_cell(workspace, period, cell))
             if cell
@@ -240,6 +288,9 @@ def send(
     _send(workspace, period, out, companies, dry_run, resend, None, quiet)
 
 
+cli.add_command(collect)
+
+
 def _send(
     workspace: Path,
     period: Period,
@@ -252,7 +303,7 @@ def _send(
 ) -> None:
     from ranking.deliver.send import send as send_reports
 
-    with domain_errors(), progress(quiet, "preparing the messages") as step:
+    with domain_errors("send --dry-run" if dry_run else "send"), progress(quiet, "preparing the messages") as step:
         result = send_reports(
             workspace,
             period,

@@ -23,7 +23,8 @@ workspace_option = click.option(
 )
 
 
-def _period(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
+def period_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Period | None:
+    """A `--period` value as a Period (a wrong one is a misuse of the command line, exit 2)."""
     if value is None:
         return None
     try:
@@ -36,7 +37,7 @@ period_option = click.option(
     "--period",
     "-p",
     default=None,
-    callback=_period,
+    callback=period_callback,
     metavar="YYYY-MM",
     help="The month, e.g. 2021-10 (default: the last complete month in the workspace's time zone, RANKING_TODAY "
     "standing for today when set).",

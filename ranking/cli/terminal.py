@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,25 +16,36 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ranking.errors import InputError, RankingError, UsageError
 from ranking.interrupt import Interrupted
-from ranking.text.safe import for_terminal
+from ranking.text.safe import for_terminal, one_line
+
+#: What each command says when a signal stops it: what it leaves behind, in its own terms.
+STOPPED = {
+    "run": "stopped, nothing of this run was published",
+    "send": "sending stopped; every message sent is recorded in deliveries.jsonl: `ranking send` again sends only "
+    "what is missing",
+    "send --dry-run": "stopped, the outbox was left as it was",
+    "validate": "stopped, nothing was checked to the end",
+}
 
 
 @contextmanager
-def domain_errors() -> Iterator[None]:
-    """Turn the library's errors into click's: bad input exits 1, misuse exits 2."""
+def domain_errors(command: str = "") -> Iterator[None]:
+    """Turn the library's errors into click's: bad input exits 1, misuse exits 2; a signal ends `command` with
+    the line of STOPPED that says what it left. Every message is one line (control characters escaped: a file
+    name may hold a newline)."""
     try:
         yield
     except Interrupted as exc:
-        click.echo(f"Error: interrupted by {exc}: stopped, nothing of this run was published", err=True)
+        click.echo(f"Error: interrupted by {exc}: {STOPPED.get(command, 'stopped')}", err=True)
         sys.exit(exc.exit_code)
     except InputError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(one_line(str(exc))) from None
     except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(one_line(str(exc))) from None
     except RankingError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(one_line(str(exc))) from None
     except OSError as exc:  # a file system's refusal not caught nearer: still one line, naming the file
-        raise click.ClickException(os_error(exc)) from None
+        raise click.ClickException(one_line(os_error(exc))) from None
     except RecursionError:
         raise click.ClickException("input nested too deeply to be read") from None
 
@@ -43,8 +56,18 @@ def os_error(exc: OSError) -> str:
     return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
-#: Seconds between two progress lines of the same stage when stderr is a file or a pipe (a cron job's log).
+class OneLineFormatter(logging.Formatter):
+    """Log records as one line each: a file name or a server's reply quoted in a message cannot break it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return one_line(super().format(record))
+
+
+#: Seconds between two progress lines of the same stage when stderr is a file or a pipe (a cron job's log); also
+#: the longest silence: the current stage is said again (`… (still working)`) when nothing was said for that long.
 LOG_EVERY = 10.0
+HEARTBEAT_CHECK = 0.25
+STILL = " (still working)"
 
 
 @contextmanager
@@ -68,13 +91,37 @@ def progress(quiet: bool, first: str) -> Iterator[Callable[[str], None]]:
         return
     started = time.monotonic()
     last: list[tuple[str, float]] = [("", -LOG_EVERY)]  # the stage of the last line printed, and when
+    said_text, said_at = [first], [started]  # the last text printed, and when (any stage)
+    lock = threading.Lock()
+
+    def echo(text: str, now: float) -> None:
+        said_text[0], said_at[0] = text, now
+        click.echo(f"[{now - started:6.1f} s] {for_terminal(text)}", err=True)
 
     def line(text: str) -> None:
         stage, now = text.split(":", 1)[0], time.monotonic()
-        if stage == last[0][0] and now - last[0][1] < LOG_EVERY:
-            return
-        last[0] = (stage, now)
-        click.echo(f"[{now - started:6.1f} s] {for_terminal(text)}", err=True)
+        with lock:
+            if stage == last[0][0] and now - last[0][1] < LOG_EVERY:
+                return
+            last[0] = (stage, now)
+            echo(text, now)
+
+    # A stage may be one long call (the workbook of 100,000 executives, a long query): a log must still show
+    # the run alive at least every LOG_EVERY seconds, so a line is repeated when nothing was said for a while.
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(HEARTBEAT_CHECK):
+            with lock:
+                now = time.monotonic()
+                if now - said_at[0] >= LOG_EVERY - 2 * HEARTBEAT_CHECK:
+                    echo(f"{said_text[0].removesuffix(STILL)}{STILL}", now)
 
     line(first)
-    yield line
+    beat = threading.Thread(target=heartbeat, name="ranking-progress", daemon=True)
+    beat.start()
+    try:
+        yield line
+    finally:
+        stop.set()
+        beat.join()

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from ranking.collect.inputs import ACTORS, Window, actor_input
 from ranking.errors import InputError
 from ranking.load.values import normalise_handle
 from ranking.load.workspace import load_companies, load_roster
@@ -25,6 +26,8 @@ class Targets:
     linkedin: list[str]  # profile URLs, https://www.linkedin.com/in/<slug>/
     x: list[str]  # handles, without @
     without: list[str]  # executive ids with neither
+    #: (executive id, platform, account) of each account, in roster order: whose posts a run collects
+    accounts: tuple[tuple[str, str, str], ...] = ()
 
 
 def roster_targets(root: Path) -> Targets:
@@ -44,7 +47,13 @@ def roster_targets(root: Path) -> Targets:
     ]
     x = accounts.get_column("handle").drop_nulls().unique(maintain_order=True).to_list()
     without = accounts.filter(pl.col("slug").is_null() & pl.col("handle").is_null()).get_column("executive_id")
-    return Targets(linkedin, x, without.to_list())
+    each: list[tuple[str, str, str]] = []
+    for row in accounts.iter_rows(named=True):
+        if row["slug"]:
+            each.append((row["executive_id"], "linkedin", f"https://www.linkedin.com/in/{row['slug']}/"))
+        if row["handle"]:
+            each.append((row["executive_id"], "x", row["handle"]))
+    return Targets(linkedin, x, without.to_list(), tuple(each))
 
 
 def date_range(period: Period) -> tuple[date, date]:
@@ -64,31 +73,19 @@ def plain_lines(targets: Targets, period: Period) -> list[str]:
     return lines
 
 
-def apify_inputs(targets: Targets, period: Period) -> dict[str, Any]:
+def apify_inputs(targets: Targets, period: Period, timezone: str = "UTC", max_items: int = 400) -> dict[str, Any]:
     """The input JSON of each Apify actor whose results `ranking` reads, by actor (paste one into its Input tab,
-    JSON view). Reposts and quotes are asked for: a repost counts as one (it adds no influence)."""
+    JSON view), for the year to date: the builder `ranking collect` sends (ranking.collect.inputs). Reposts and
+    quotes are asked for: a repost counts as one (it adds no influence)."""
     start, end = date_range(period)
-    slugs = [url.rstrip("/").rsplit("/", 1)[-1] for url in targets.linkedin]
+    window = Window(start, end, timezone)
     inputs: dict[str, Any] = {}
-    if targets.linkedin:
-        inputs["harvestapi/linkedin-profile-posts"] = {
-            "targetUrls": targets.linkedin,
-            "postedLimitDate": f"{start}T00:00:00.000Z",
-            "maxPosts": 500,
-            "includeReposts": True,
-            "includeQuotePosts": True,
-            "scrapeReactions": False,
-            "scrapeComments": False,
-        }
-        inputs["supreme_coder/linkedin-post"] = {"urls": targets.linkedin, "limitPerSource": 500, "deepScrape": True}
-        # one run per profile
-        inputs["apimaestro/linkedin-profile-posts"] = [{"username": slug, "limit": 100} for slug in slugs]
-    if targets.x:
-        inputs["apidojo/tweet-scraper"] = {
-            "twitterHandles": targets.x,
-            "start": str(start),
-            "end": str(end),
-            "sort": "Latest",
-            "maxItems": 1000 * len(targets.x),
-        }
+    for name, actor in ACTORS.items():
+        accounts = targets.linkedin if actor.platform == "linkedin" else targets.x
+        if not accounts:
+            continue
+        if actor.takes_list:
+            inputs[name] = actor_input(name, accounts, window, max_items)
+        else:  # one run per profile
+            inputs[name] = [actor_input(name, [a], window, max_items) for a in accounts]
     return inputs

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from ranking.deliver.ledger import DeliveryError, Key, Ledger, attachments_digest
-from ranking.deliver.mailer import Mailer, Permanent, Unknown
+from ranking.deliver.mailer import Deadline, Mailer, Permanent, Unknown
 from ranking.deliver.message import POLICY, build_message, make_message_id
 from ranking.errors import InputError, Problem, UsageError
 from ranking.interrupt import interruptible
@@ -38,6 +38,7 @@ from ranking.settings import (
     smtp_password,
     smtp_with_environment,
 )
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +90,28 @@ def _password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
 def _attachments(folder: Path, company: str, period: Period, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
     t = Translator(lang)
     wanted = [
-        (folder / "companies" / f"{company}.pdf", f"{t('email.filename.company')}-{company}-{period}.pdf"),
-        (folder / "leaderboard.pdf", f"{t('email.filename.leaderboard')}-{period}.pdf"),
+        (
+            folder / "companies" / file_name(company, ".pdf"),
+            file_name(f"{t('email.filename.company')}-{company}-{period}", ".pdf"),
+        ),
+        (folder / "leaderboard.pdf", file_name(f"{t('email.filename.leaderboard')}-{period}", ".pdf")),
     ]
     missing = [str(path) for path, _ in wanted if not path.is_file()]
     return ([(name, path.read_bytes()) for path, name in wanted] if not missing else []), missing
+
+
+def _check_posts(folder: Path, period: Period) -> None:
+    """A month without any post is never mailed (`run --allow-empty` may write its reports, for a look): its
+    manifest's count says so; `validate --period` rejects the same month."""
+    try:
+        counts = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no manifest to read: the missing files are what the other checks report
+    if counts.get("posts_in_month") == 0:
+        raise InputError.one(
+            folder / "manifest.json",
+            f"no post of {period} in the run's exports: the reports of a month without posts are never mailed",
+        )
 
 
 def _run_lang(folder: Path, settings: Settings) -> str:
@@ -159,6 +177,7 @@ def _send(
     folder = out / str(period)
     if not (folder / "leaderboard.pdf").is_file():
         raise InputError.one(folder / "leaderboard.pdf", "not found: run `ranking run` for this period first")
+    _check_posts(folder, period)
     lang = lang or _run_lang(folder, settings)
     files: dict[str, list[tuple[str, bytes]]] = {}
     for company in dict.fromkeys(r.company for r in found):
@@ -181,9 +200,15 @@ def _send(
     password = _password(smtp, environ)
     outcomes: list[Outcome] = []
     aborted = None
+    # The whole send ends by this (the month's lock with it): each message's own deadline comes no later.
+    deadline = Deadline.within(smtp.send_deadline_seconds, "smtp.send_deadline_seconds")
     with Ledger.open(folder / LEDGER) as ledger, Mailer(smtp, password) as mailer:
         for r, key, message_id, message in plan:
             entry = ledger.state(key)
+            if aborted is None and deadline.left() <= 0:
+                aborted = (
+                    f"the deadline of the whole send passed ({deadline.setting} = {smtp.send_deadline_seconds:g} s)"
+                )
             if aborted is not None:
                 outcomes.append(Outcome(r.company, r.address, "not sent", "sending stopped"))
                 continue
@@ -200,7 +225,7 @@ def _send(
                 ledger.record(key, "sending", message_id)
 
             try:
-                reply = mailer.deliver(smtp.sender, r.address, message.as_bytes(policy=POLICY), sending)
+                reply = mailer.deliver(smtp.sender, r.address, message.as_bytes(policy=POLICY), sending, deadline)
             except Permanent as exc:
                 ledger.record(key, "failed", message_id, str(exc))
                 outcomes.append(Outcome(r.company, r.address, "failed", str(exc)))
@@ -236,7 +261,8 @@ def _dry_run(
             elif entry is not None and entry.state == "unknown" and not resend:
                 outcomes.append(Outcome(r.company, r.address, "unknown", f"outcome unknown since {entry.at}"))
             else:
-                name = re.sub(r"[^A-Za-z0-9@._+-]", "_", f"{r.company}--{r.address}") + ".eml"
+                # a 200-character company id and a 62-character address: 268 bytes, beyond what a file system takes
+                name = file_name(re.sub(r"[^A-Za-z0-9@._+-]", "_", f"{r.company}--{r.address}"), ".eml")
                 (outbox / name).write_bytes(message.as_bytes(policy=POLICY))
                 outcomes.append(Outcome(r.company, r.address, "would send", f"{OUTBOX}/{name}"))
     return SendResult(folder, tuple(outcomes), without, folder / OUTBOX)

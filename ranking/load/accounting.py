@@ -20,6 +20,19 @@ NOT_POSTS = "not a post of the profile's (a like, a comment)"
 OFF_ROSTER = "not in the roster"
 NO_AUTHOR = "no author to tell whose post it is"
 ERROR_RECORDS = "error records of the dataset"
+OTHER_AUTHOR = "written by another account, in the folder of an executive who did not repost it"
+PLACEHOLDERS = "notices and placeholders of the service, not posts (an id of 0 or below, or no date and no URL)"
+
+
+#: The catalogue key of each reason (`skip.<key>` in templates/i18n/), for the documents that show a file's notes.
+REASON_KEYS = {
+    NOT_POSTS: "not_posts",
+    OFF_ROSTER: "off_roster",
+    NO_AUTHOR: "no_author",
+    ERROR_RECORDS: "error_records",
+    OTHER_AUTHOR: "other_author",
+    PLACEHOLDERS: "placeholders",
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,10 @@ class Accounting:
     merged: int = 0
     #: The executives the file holds posts of (before the merge): the data-quality pages list a file under them.
     executives: frozenset[str] = frozenset()
+    #: Characters that were not valid Unicode, read as U+FFFD (ranking.load.repair).
+    replaced: int = 0
+    #: One record of each reason skipped, as the file shows it.
+    examples: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         parts = [f"{self.posts} post{'s' if self.posts != 1 else ''}"]
@@ -44,11 +61,18 @@ class Accounting:
         text = f"{self.records} record{'s' if self.records != 1 else ''} = " + " + ".join(parts)
         if self.merged:
             text += f" ({self.merged} merged with the same post in another export)"
+        if self.replaced:
+            text += f"; {self.replaced} character{'s' if self.replaced != 1 else ''} not valid Unicode read as U+FFFD"
         return text
+
+    def examples_lines(self) -> list[str]:
+        """One record of each reason skipped, for `validate`."""
+        return [f"e.g. {reason}: {self.examples[reason]}" for reason in sorted(self.examples)]
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "records": self.records, "posts": self.posts, "reposts": self.reposts,
-                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged}  # fmt: skip
+                "skipped": dict(sorted(self.skipped.items())), "merged": self.merged,
+                **({"replaced": self.replaced} if self.replaced else {})}  # fmt: skip
 
 
 def account(export: Export, merged: int) -> Accounting:
@@ -70,7 +94,8 @@ def account(export: Export, merged: int) -> Accounting:
         )
         reposts, executives = int(found[0]), frozenset(found[1])
     records = export.records if export.records is not None else rows + sum(export.skipped.values())
-    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives)
+    return Accounting(export.shown, records, rows - reposts, reposts, dict(export.skipped), merged, executives,
+                      export.replaced, dict(export.examples))  # fmt: skip
 
 
 def linked_ids(exports: list[Export]) -> dict[str, str]:

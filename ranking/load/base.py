@@ -59,6 +59,16 @@ class Export:
     skipped: dict[str, int] = field(default_factory=dict)
     #: LinkedIn numbers of a post -> the number it is keyed by (a share or ugcPost URN -> its activity).
     aliases: dict[str, str] = field(default_factory=dict)
+    #: Characters that were not valid Unicode (a lone surrogate, bytes not UTF-8), read as U+FFFD.
+    replaced: int = 0
+    #: One record of each reason of `skipped`, as the file shows it (a few fields), for `validate`.
+    examples: dict[str, str] = field(default_factory=dict)
+    #: How `snapshot` was found (one of DATINGS); found from the file when a loader leaves it empty.
+    dated: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.dated:
+            self.dated = dating(self.path, self.snapshot)
 
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!.*\d{4}-?\d{2}-?\d{2})")
@@ -68,9 +78,7 @@ _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!.*\d{4}-?\d{2}-?\d{2})"
 _APIFY_RUN = re.compile(r"_(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})-(\d{3})(?:\D|$)")
 
 
-def export_date(path: Path) -> datetime:
-    """The export's date: an Apify download's run time, else the last date in the file name (exports name their
-    end date last), else its mtime. Two downloads of one day from the same actor are told apart by the time."""
+def _run_time(path: Path) -> datetime | None:
     run = _APIFY_RUN.search(path.stem)
     if run:
         try:
@@ -78,6 +86,10 @@ def export_date(path: Path) -> datetime:
             return datetime(y, mo, d, h, mi, s, ms * 1000, tzinfo=UTC)
         except ValueError:
             pass
+    return None
+
+
+def _name_date(path: Path) -> datetime | None:
     found = _DATE_IN_NAME.search(path.stem)
     if found:
         try:
@@ -85,7 +97,35 @@ def export_date(path: Path) -> datetime:
             return datetime(y, m, d, 23, 59, 59, tzinfo=UTC)
         except ValueError:
             pass
+    return None
+
+
+def _modified(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).replace(microsecond=0)
+
+
+def export_date(path: Path) -> datetime:
+    """The export's date: an Apify download's run time, else the last date in the file name (exports name their
+    end date last), else its mtime. Two downloads of one day from the same actor are told apart by the time."""
+    return _run_time(path) or _name_date(path) or _modified(path)
+
+
+#: How an export's date was found (`Export.dated`): the service's run time or a date in the file's name, the
+#: file's content (a workbook's range, an archive's manifest), or, when the file states none, its modification
+#: time, which says when the file was last copied (a clone, a download), not when the export was made.
+DATINGS = ("run", "name", "content", "modified")
+
+
+def dating(path: Path, snapshot: datetime) -> str:
+    """How `snapshot`, the date a loader gave the export at `path`, was found (one of DATINGS)."""
+    if snapshot == _run_time(path):
+        return "run"
+    if snapshot == _name_date(path):
+        return "name"
+    try:
+        return "modified" if snapshot == _modified(path) else "content"
+    except OSError:  # not a file of the disk (a test's export): the date came with it
+        return "content"
 
 
 #: The column of a lazily read export that numbers its rows (from 0), to tell a row from another in the merge.

@@ -9,6 +9,7 @@ their own columns plus LINE, so that any format (canonical, a `[[sources]]` mapp
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Collection, Mapping
 from datetime import datetime
@@ -20,7 +21,9 @@ import ranking.load.strict_json as strict_json
 from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import LoadContext
-from ranking.load.tabular import LINE, read_table
+from ranking.load.reading import LongRun, reading, too_long
+from ranking.load.repair import decode_utf8
+from ranking.load.tabular import LINE, read_table, refuse_long_fields, refuse_wide
 from ranking.load.values import (
     Check,
     check_problems,
@@ -35,11 +38,23 @@ from ranking.load.values import (
 #: The containers `read_any` reads.
 SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet")
 _LIST_FIELDS = ("links", "mentions")
+#: The columns `canonical_plan` reads.
+_READ = {*schema.POSTS, "handle", "url", "snapshot", LINE}
 
 
 def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[int]]:
     """The objects of a JSON array, or of one object per line, with the record (or line) number of each."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    source = reading(path, shown)
+    try:
+        # A value too long to keep is refused as soon as it is read, before it is parsed (parsing a 200 MB string
+        # takes ten times its size): 6 bytes a character, the most one takes in JSON (\uXXXX).
+        data = source.data(runs=6 * source.limits.field_chars)
+    except OSError as exc:
+        raise InputError.one(shown, f"cannot be read ({exc.strerror or exc})") from None
+    except LongRun as exc:
+        raise InputError.one(shown, too_long(source.limits), exc.line) from None
+    text = decode_utf8(data)
+    del data
     if not text.strip():
         raise InputError.one(shown, "empty file")
     records: list[dict[str, object]] = []
@@ -48,8 +63,8 @@ def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[
         loaded = strict_json.loads(text)
         records = loaded if isinstance(loaded, list) else [loaded]
         lines = list(range(1, len(records) + 1))
-    except (json.JSONDecodeError, strict_json.DuplicateKey, strict_json.TooDeep) as exc:
-        if text.lstrip().startswith("[") or isinstance(exc, strict_json.TooDeep):
+    except (json.JSONDecodeError, strict_json.DuplicateKey, strict_json.TooDeep, strict_json.TooLarge) as exc:
+        if text.lstrip().startswith("[") or isinstance(exc, strict_json.TooDeep | strict_json.TooLarge):
             raise InputError.one(shown, _json_problem(exc), getattr(exc, "lineno", None)) from None
         # not one document: JSON Lines, read line by line (which also says where a bad object is)
         # JSON Lines: records end at "\n" only (a U+2028 inside a text is part of it, as JSON allows)
@@ -72,9 +87,11 @@ def json_records(path: Path, shown: str) -> tuple[list[dict[str, object]], list[
 def read_json(path: Path, shown: str) -> pl.DataFrame:
     """Read a JSON array of objects, or one object per line, into string columns plus LINE (record number)."""
     records, lines = json_records(path, shown)
-    keys: list[str] = []
+    found: dict[str, None] = {}  # the keys in order of appearance (a dict: a list's `in` is quadratic)
     for record in records:
-        keys.extend(k for k in record if k not in keys)
+        found.update(dict.fromkeys(record))
+    keys = list(found)
+    refuse_wide(keys, shown)
 
     def cell(value: object) -> object:
         if value is None or isinstance(value, list):
@@ -88,7 +105,7 @@ def read_json(path: Path, shown: str) -> pl.DataFrame:
             for k, v in columns.items()
         }
     )
-    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+    return refuse_long_fields(frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64)), shown)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -100,9 +117,14 @@ def _json_problem(exc: ValueError) -> str:
 def read_parquet(path: Path, shown: str) -> pl.DataFrame:
     """Read a Parquet file whole, its columns as they are typed plus LINE (row number, from 1)."""
     try:
-        frame = pl.read_parquet(path)
+        data = reading(path, shown).data()  # read once (and hashed): the manifest's sha256 is of what is parsed
+    except OSError as exc:
+        raise InputError.one(shown, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # polars raises several kinds for a damaged file
         raise InputError.one(shown, f"not a readable Parquet file ({type(exc).__name__}); is it truncated?") from None
+    refuse_wide(frame.columns, shown)
     return frame.with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
 
 
@@ -268,6 +290,8 @@ def to_canonical(
     """
     if frame.height == 0:
         raise InputError.one(shown, "no posts in the file")
+    # only the columns the conversion reads: a file's others (thousands, in a wide one) would slow every step
+    frame = frame.select([c for c in frame.columns if c in _READ])
     query, checks = canonical_plan(frame.lazy(), frame.schema, ctx, shown, exported, naive_zone=naive_zone)
     converted = query.collect()
     return schema.conform(converted).collect(), check_problems(converted, checks, shown)

@@ -82,7 +82,7 @@ def inventory(ws: Workspace) -> list[str]:
             described = _described(export.format, export.flags, export.followers, executive)
             per_file[executive].append(f"    {where}: {described}, {found.get(executive, Found(0, 0, None, None))}")
             if counted is not None:
-                per_file[executive].append(f"      {counted}")
+                per_file[executive] += [f"      {line}" for line in (str(counted), *counted.examples_lines())]
             continue
         for executive, stats in found.items():
             per_file[executive].append(f"    {where}: {export.format}, {stats}")
@@ -94,15 +94,16 @@ def inventory(ws: Workspace) -> list[str]:
         )
         on_top.append(f"  {where}: {export.format}, {everyone}, {len(found)} executives")
         if counted is not None:
-            on_top.append(f"    {counted}")
+            on_top += [f"    {line}" for line in (str(counted), *counted.examples_lines())]
     for unread in ws.unread:
         what = f"read as {unread.format}" if unread.format else "format not recognised"
         count = len(unread.problems)
         line = f"not read: {_relative(ws, unread.shown)} ({what}; {count} problem{'s' if count != 1 else ''})"
+        told = [f"  {said}" for said in unread.proposal.lines()] if unread.proposal is not None else []
         if unread.executive_id is not None:
-            per_file[unread.executive_id].append(f"    {line}")
+            per_file[unread.executive_id] += [f"    {said}" for said in (line, *told)]
         else:
-            on_top.append(f"  {line}")
+            on_top += [f"  {said}" for said in (line, *told)]
     lines = ["Exports by executive:"]
     silent = []
     for executive, name in names.items():

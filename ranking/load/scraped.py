@@ -13,6 +13,7 @@ A reader (a `Reader` in a module of `formats/`) says how its service's fields ma
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +22,10 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
-from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER
+from ranking.load.accounting import ERROR_RECORDS, NO_AUTHOR, NOT_POSTS, OFF_ROSTER, OTHER_AUTHOR, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
-from ranking.load.flat import SUFFIXES, field_names, has_fields, read_flat
+from ranking.load.flat import JSON_SUFFIXES, SUFFIXES, Expand, field_names, has_fields, read_flat
 from ranking.load.tabular import LINE
 from ranking.load.values import Check, check_problems, normalise_handle, reduce_post_id
 
@@ -40,7 +41,8 @@ class Fields:
 
     def __init__(self, frame: pl.DataFrame):
         self.frame = frame
-        self._by_lower = {c.lower(): c for c in frame.columns if c != LINE}
+        # `a.b` as some tools flatten (twarc's CSV: `public_metrics.like_count`) is `a/b` as Apify does
+        self._by_lower = {c.lower().replace(".", "/"): c for c in frame.columns if c != LINE}
 
     def has(self, name: str) -> bool:
         return name.replace(".", "/").lower() in self._by_lower
@@ -95,10 +97,14 @@ class Reader:
     #: selection of fields, so a reader asks for few.
     signatures: tuple[tuple[str, ...], ...]
     convert: Callable[[Fields], dict[str, pl.Expr]]
+    #: How the service's JSON records hold posts, when not one per record (pages, profiles): unnested first.
+    expand: Expand | None = None
+    #: Whether only JSON downloads hold the service's records (a CSV would flatten the nested posts away).
+    json_only: bool = False
 
     def matches(self, path: Path, head: bytes) -> bool:
         """Whether a file holds this service's fields (whatever its name)."""
-        if path.suffix.lower() not in SUFFIXES:
+        if path.suffix.lower() not in (JSON_SUFFIXES if self.json_only else SUFFIXES):
             return False
         found = field_names(path, head)
         return any(has_fields(found, signature) for signature in self.signatures)
@@ -107,13 +113,81 @@ class Reader:
         return load_scraped(self, path, shown, ctx)
 
 
+def placeholder() -> pl.Expr:
+    """A record that stands for no post: a service's notice or placeholder (`{"id": -1, "text": "Since you are a
+    free user…"}`: an id of 0 or below), or a record with neither a date nor a URL. A post with an unreadable
+    field is not one: its date or URL is there, and it stays an error naming the record."""
+    numbered = pl.col("post_id").str.strip_chars().str.contains(r"^(?:-\d+|0+)$").fill_null(False)
+    return numbered | (pl.col("posted_at").is_null() & pl.col("url").is_null())
+
+
+#: How much of a skipped record `validate` quotes: its first few fields, each cut short.
+_EXAMPLE_FIELDS = 4
+_EXAMPLE_WIDTH = 60
+
+
+def example(flat: pl.DataFrame, line: int) -> str:
+    """A record of a flattened download as `validate` quotes it: its number and first few fields."""
+    row = flat.filter(pl.col(LINE) == line).row(0, named=True)
+    shown = []
+    for name, value in row.items():
+        if name == LINE or value is None or not str(value).strip():
+            continue
+        text = str(value).replace("\n", " ")
+        text = text if len(text) <= _EXAMPLE_WIDTH else text[: _EXAMPLE_WIDTH - 1] + "…"
+        shown.append(f"{name}={json.dumps(text, ensure_ascii=False)}")
+        if len(shown) == _EXAMPLE_FIELDS:
+            break
+    return f"record {line}: " + ", ".join(shown)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFrame:
+    """The records of a file in an executive's folder, each told by its author.
+
+    A record whose author is known and is not the executive's is never the executive's own post: when the file
+    is the executive's feed (some record is theirs), a post or quote of another account is the executive's
+    repost of it, dated as the record says (its counts are the original's: left out); a reply of another
+    account, and any record of another account in a file that is not the executive's feed (a search), are
+    skipped (`kind` "__other"). An author the roster cannot compare (no handle of the executive) changes nothing.
+    The frame has `platform`, `kind`, `handle` and `reposted_from` (a mapped file's too: formats/mapped.py).
+    """
+    row = ctx.roster.filter(pl.col("executive_id") == owner)
+    handles = {
+        platform: row.select(normalise_handle(pl.col(column))).to_series().drop_nulls().to_list()
+        for platform, column in (("x", "x_handle"), ("linkedin", "linkedin"))
+        if column in row.columns
+    }
+    # the executive's handle on the record's platform (an X handle is no LinkedIn slug)
+    mine = pl.col("platform").replace_strict(
+        {p: found[0] for p, found in handles.items() if found}, default=None, return_dtype=pl.String
+    )
+    author = normalise_handle(pl.col("handle"))
+    known = author.is_not_null() & mine.is_not_null()
+    other = known & (author != mine)
+    feed = frame.select((known & ~other).any()).item()
+    own_kind = pl.col("kind").is_in(["post", "quote"])
+    return frame.with_columns(
+        pl.when(other & (pl.col("kind") != "repost") & own_kind & pl.lit(feed))
+        .then(pl.col("handle"))
+        .otherwise(pl.col("reposted_from"))
+        .alias("reposted_from"),
+        pl.when(~other | (pl.col("kind") == "repost"))
+        .then(pl.col("kind"))
+        .when(own_kind & pl.lit(feed))
+        .then(pl.lit("repost"))
+        .otherwise(pl.lit("__other"))
+        .alias("kind"),
+    )
 
 
 def _owners(frame: pl.DataFrame, ctx: LoadContext) -> pl.DataFrame:
     """executive_id of every record: the folder's, else the roster's for its handle (null when not in it)."""
     if ctx.executive_id is not None:
+        frame = authorship(frame, ctx, ctx.executive_id)
         return frame.with_columns(pl.lit(ctx.executive_id).alias("executive_id"), pl.lit("").alias("__handle"))
     handle = normalise_handle(pl.col("handle"))
     own = frame.filter(pl.col("kind") != "repost").select(handle.alias("h")).drop_nulls().unique()
@@ -128,7 +202,7 @@ def _owners(frame: pl.DataFrame, ctx: LoadContext) -> pl.DataFrame:
 
 def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a service's download through its reader: posts, what was skipped and why, links between ids."""
-    flat = read_flat(path, shown)
+    flat = read_flat(path, shown, reader.expand)
     found = Fields(flat)
     exprs = reader.convert(found)
     columns = [
@@ -143,19 +217,23 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     )
     records = frame.height
     skipped: dict[str, int] = {}
+    examples: dict[str, str] = {}
     notes: list[str] = []
 
     def skip(mask: pl.Expr, reason: str) -> None:
         nonlocal frame
-        count = frame.filter(mask).height
-        if count:
-            skipped[reason] = skipped.get(reason, 0) + count
-            notes.append(f"{_plural(count, 'record')} skipped: {reason}")
+        left_out = frame.filter(mask)
+        if left_out.height:
+            skipped[reason] = skipped.get(reason, 0) + left_out.height
+            examples.setdefault(reason, example(flat, left_out.item(0, LINE)))
+            notes.append(f"{_plural(left_out.height, 'record')} skipped: {reason}")
             frame = frame.filter(~mask)
 
     skip(pl.col("error"), ERROR_RECORDS)
+    skip(placeholder(), PLACEHOLDERS)
     skip(pl.col("kind") == "ignore", NOT_POSTS)
     frame = _owners(frame, ctx)
+    skip(pl.col("kind") == "__other", OTHER_AUTHOR)
     if ctx.strict and ctx.executive_id is None:
         unknown = Check(
             pl.col("executive_id").is_null(),
@@ -170,7 +248,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     fmt = reader.name + ("" if path.suffix.lower() == ".json" else f" ({path.suffix.lstrip('.').lower()})")
     if frame.height == 0:
         return Export(path, shown, fmt, schema.empty_posts(), when, notes, platform=reader.platform,
-                      records=records, skipped=skipped)  # fmt: skip
+                      records=records, skipped=skipped, examples=examples)  # fmt: skip
     canonical = frame.select(
         "executive_id", "platform", "post_id", "kind", "media", "posted_at", "text", "url", *schema.COUNTS[:3],
         "impressions", "reposted_from", "snapshot", LINE,
@@ -203,4 +281,4 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
         .iter_rows()
     )
     return Export(path, shown, fmt, posts, when, notes, followers=followers, platform=reader.platform,
-                  records=records, skipped=skipped, aliases=aliases)  # fmt: skip
+                  records=records, skipped=skipped, aliases=aliases, examples=examples)  # fmt: skip

@@ -13,8 +13,9 @@ from ranking.load.tabular import LINE, decode, sniff_separator
 
 
 def header_of(head: bytes) -> list[str]:
-    """The column names of a delimited file from its first bytes, stripped and lower-cased ([] when unreadable)."""
-    text = decode(head[: 16 * 1024]).lstrip("\ufeff")
+    """The column names of a delimited file from its first bytes (its whole first line: see
+    ranking.load.formats.read_head), stripped and lower-cased ([] when unreadable)."""
+    text = decode(head).lstrip("\ufeff")
     first = text.split("\n", 1)[0].rstrip("\r")
     try:
         row = next(csv.reader([first], delimiter=sniff_separator(first)), [])
@@ -73,6 +74,8 @@ _ENTITIES = ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
 _DECODED = ["&", "<", ">", '"', "'"]
 
 
-def unescape(column: str) -> pl.Expr:
+def unescape(column: str | pl.Expr) -> pl.Expr:
     """Decode the HTML entities X writes in texts (`&amp;` -> `&`), in one pass: `&amp;lt;` stays `&lt;`."""
+    if isinstance(column, pl.Expr):
+        return column.str.replace_many(_ENTITIES, _DECODED)
     return pl.col(column).str.replace_many(_ENTITIES, _DECODED).alias(column)

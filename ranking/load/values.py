@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -248,10 +249,19 @@ def reduce_post_id(value: pl.Expr) -> pl.Expr:
     return pl.coalesce(post_id_from_url(text), text)
 
 
+#: Letters with accents as a URL writes them (`jos%C3%A9` for `josé`), lower-cased: a profile URL copied from a
+#: browser and the slug a scraper gives are the same account (Latin-1 and Latin Extended-A cover Europe's names).
+_PERCENT = {quote(chr(c)).lower(): chr(c).lower() for c in range(0xC0, 0x180) if c not in (0xD7, 0xF7)}
+_PERCENT_KEYS, _PERCENT_VALUES = list(_PERCENT), list(_PERCENT.values())
+
+
 def normalise_handle(value: pl.Expr) -> pl.Expr:
-    """An X handle or LinkedIn slug as it is matched: lower case, without `@`, a profile URL reduced to its slug."""
-    lowered = value.str.strip_chars().str.to_lowercase()
-    from_url = lowered.str.extract(r"(?:linkedin\.com/in/|(?:twitter|x)\.com/)([^/?#]+)", 1)
+    """An X handle or LinkedIn slug as it is matched: lower case, without `@`, a profile URL reduced to its slug
+    (a company page's `/company/<slug>/` as a member's `/in/<slug>/`: a page can be followed as an account)."""
+    lowered = value.str.strip_chars().str.to_lowercase().str.replace_many(_PERCENT_KEYS, _PERCENT_VALUES)
+    from_url = lowered.str.extract(
+        r"(?:linkedin\.com/(?:in|company|school|showcase)/|^/?(?:in|company)/|(?:twitter|x)\.com/)([^/?#]+)", 1
+    )
     return pl.coalesce(from_url, lowered).str.strip_chars_start("@").str.strip_chars("/ ")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -16,16 +15,22 @@ from ranking.errors import InputError, Problem
 from ranking.load.accounting import Accounting, account, linked_ids, relink
 from ranking.load.base import export_numbered, export_rows
 from ranking.load.contacts import recipients
-from ranking.load.formats import Export, Format, LoadContext, detect
+from ranking.load.formats import Export, Format, LoadContext, UnknownFormat, detect
 from ranking.load.merge import MergedPosts, merge_lazy
+from ranking.load.propose import Proposal, propose
+from ranking.load.reading import Limits, Reading, Session, limits, session
+from ranking.load.repair import counting
 from ranking.load.tabular import LINE, read_table
 from ranking.load.values import problems_where
 from ranking.load.walk import walk_exports
+from ranking.period import Period, window
 from ranking.settings import Settings, load_settings, logo_file, sending_problems
 
 log = logging.getLogger(__name__)
 
 ID_PATTERN = r"^[a-z0-9_-]+$"
+#: The largest ranking.toml read: settings take a few KB, and parsing TOML takes many times a file's size.
+SETTINGS_BYTES = 1 << 20
 _TRUE = ("true", "1", "yes", "oui", "y", "o", "vrai")
 _FALSE = ("false", "0", "no", "non", "n", "faux", "")
 
@@ -58,6 +63,8 @@ class Unread:
     executive_id: str | None
     format: str | None  # None when the format itself was not recognised
     problems: list[Problem]
+    #: What `validate` says of a file no format recognises: what it looks like, a mapping to paste.
+    proposal: Proposal | None = None
 
 
 @dataclass
@@ -74,6 +81,14 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)  # export files that could not be read (validate lists them)
     accounting: list[Accounting] = field(default_factory=list)  # what became of each record of each export read
+    #: The files read lazily (Parquet), which later queries read again: `verify_unchanged` checks them.
+    lazily_read: list[Reading] = field(default_factory=list)
+
+    def verify_unchanged(self) -> None:
+        """Raise InputError when a file read lazily changed since it was hashed: the manifest would give the sha256
+        of other bytes than those the run scored."""
+        for read in self.lazily_read:
+            read.verify()
 
     @property
     def scan(self) -> pl.LazyFrame:
@@ -91,14 +106,6 @@ class Workspace:
         return self.merged.posts.collect()
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _shown(root: Path, path: Path) -> str:
     return str(root / path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
@@ -113,7 +120,7 @@ def _read_listing(path: Path, required: tuple[str, ...], optional: tuple[str, ..
     shown = str(path)
     if not path.exists():
         raise InputError.one(shown, "file not found")
-    frame = read_table(path, shown)
+    frame = read_table(path, shown, max_rows=limits().roster_rows)
     _require(frame, shown, required)
     if frame.height == 0:
         raise InputError.one(shown, "no rows: the file has only its header")
@@ -243,10 +250,34 @@ def _settings_problems(root: Path, settings: Settings, environ: Mapping[str, str
 def _read(
     root: Path, *, strict: bool, progress: Callable[[str], None] | None, environ: Mapping[str, str] | None
 ) -> Checked:
-    problems: list[Problem] = []
     if not root.is_dir():
         raise InputError.one(root, "workspace folder not found")
-    settings = load_settings(root / "ranking.toml")
+    # Every file is read once, and the manifest's sha256 is of the bytes read (ranking.load.reading).
+    toml = root / "ranking.toml"
+    settings_read = Reading(toml, str(toml)) if toml.exists() else None
+    try:
+        if settings_read is not None and settings_read.check_size() > SETTINGS_BYTES:
+            raise InputError.one(toml, "is larger than 1 MB: not settings (they take a few KB)")
+        settings = load_settings(toml, settings_read.data() if settings_read else None)
+    except OSError as exc:  # a folder, unreadable
+        raise InputError.one(toml, f"cannot be read ({exc.strerror or exc})") from None
+    with session(Limits.of(settings.inputs)) as files:
+        checked = _read_files(root, settings, files, strict=strict, progress=progress, environ=environ)
+    if settings_read is not None:
+        checked.workspace.inputs.insert(0, InputFile(str(toml), settings_read.finish(), "settings", 0))
+    return checked
+
+
+def _read_files(
+    root: Path,
+    settings: Settings,
+    files: Session,
+    *,
+    strict: bool,
+    progress: Callable[[str], None] | None,
+    environ: Mapping[str, str] | None,
+) -> Checked:
+    problems: list[Problem] = []
     problems += _settings_problems(root, settings, environ)
     companies, found = load_companies(root / "companies.csv")
     problems += found
@@ -257,14 +288,13 @@ def _read(
     exports: list[Export] = []
     unread: list[Unread] = []
     inputs = [
-        InputFile(str(p), _sha256(root / p.name), kind, rows)
+        InputFile(str(p), _digest(files, p), kind, rows)
         for p, kind, rows in (
             (root / "companies.csv", "companies", companies.height),
             (root / "roster.csv", "roster", roster.height),
         )
     ]
-    if (root / "ranking.toml").exists():
-        inputs.insert(0, InputFile(str(root / "ranking.toml"), _sha256(root / "ranking.toml"), "settings", 0))
+    lazily_read: list[Reading] = []
     walked = walk_exports(root, settings.inputs.allow_links_outside)
     problems += walked.problems
     unread += [Unread(p.path, None, None, [p]) for p in walked.problems]
@@ -281,19 +311,30 @@ def _read(
         try:
             fmt = detect(path, shown, settings.sources)
             ctx = LoadContext(roster, settings.scoring.timezone, owner, settings.sources, settings.inputs.strict)
-            export = fmt.load(path, shown, ctx)
+            with counting() as tally:
+                export = fmt.load(path, shown, ctx)
+            export.replaced = tally.replaced
+            digest = files.get(path, shown).finish()
         except InputError as exc:
             problems += exc.problems
-            unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems))
+            # only `validate` (not strict) describes an unknown file: `run` stops at the first line
+            proposal = None
+            if isinstance(exc, UnknownFormat) and not strict:
+                proposal = propose(path, shown, on_top=owner is None, timezone=settings.scoring.timezone)
+            unread.append(Unread(shown, owner, fmt.name if fmt else None, exc.problems, proposal))
             continue
         except OSError as exc:  # unreadable, or gone since the walk
             problem = Problem(shown, f"cannot be read ({exc.strerror or exc})")
             problems.append(problem)
             unread.append(Unread(shown, owner, fmt.name if fmt else None, [problem]))
             continue
+        finally:
+            done = files.done(path)  # its bytes are released: memory follows what is kept
+        if done is not None and done.lazy:
+            lazily_read.append(done)
         export.executive_id = owner
         exports.append(export)
-        inputs.append(InputFile(shown, _sha256(path), export.format, export_rows(export), walked.links.get(path)))
+        inputs.append(InputFile(shown, digest, export.format, export_rows(export), walked.links.get(path)))
     if problems and strict:
         raise InputError(problems)
     links = linked_ids(exports)
@@ -302,9 +343,18 @@ def _read(
     warnings = walked.warnings + [f"{e.shown}: {note}" for e in exports for note in e.notes]
     roster = with_exported_followers(roster, exports)
     workspace = Workspace(
-        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting
-    )
+        root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting,
+        lazily_read,
+    )  # fmt: skip
     return Checked(workspace, problems)
+
+
+def _digest(files: Session, path: Path) -> str:
+    """The sha256 of a listing as `read_table` read it (done with it: its Reading leaves the session)."""
+    done = files.done(path)
+    if done is None or done.digest is None:  # not read through the session: cannot happen once it was loaded
+        raise InputError.one(path, "was not read whole")
+    return done.digest
 
 
 def with_exported_followers(roster: pl.DataFrame, exports: list[Export]) -> pl.DataFrame:
@@ -334,3 +384,13 @@ def with_exported_followers(roster: pl.DataFrame, exports: list[Export]) -> pl.D
             .drop("__followers")
         )
     return roster
+
+
+def month_problems(ws: Workspace, period: Period) -> list[Problem]:
+    """`validate --period`: a month without any post (or repost) in the exports is a problem, for `send` never mails
+    the reports of one and `run` ranks one only when asked (`--allow-empty`) or after earlier posts of its year."""
+    within = window(period, "month", ws.settings.scoring.timezone).contains()
+    if ws.scan.filter(within).select(pl.len()).collect().item():
+        return []
+    message = f"no post of {period} in any export: `send` never mails the reports of a month without posts"
+    return [Problem(str(ws.root / "exports"), message)]

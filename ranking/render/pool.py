@@ -23,6 +23,7 @@ from ranking.render.pdf import warm_up, write_pdf
 from ranking.render.workers import die_with_parent, stop_workers, workers_ignore_sigint
 from ranking.report.company import CompanyContext
 from ranking.report.leaderboard import LeaderboardContext
+from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def leaderboard_document(context: LeaderboardContext, target: Path) -> Document:
 def company_documents(contexts: Iterable[CompanyContext], folder: Path) -> Iterator[Document]:
     """One report per company, `folder/<company>.pdf`, as the contexts come; its size grows with its executives."""
     for c in contexts:
-        yield Document("company.html", c, folder / f"{c.company}.pdf", len(c.executives))
+        yield Document("company.html", c, folder / file_name(c.company, ".pdf"), len(c.executives))
 
 
 def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()) -> int:
@@ -160,6 +161,22 @@ class Renderer:
                 finished.append(time.monotonic())
             pace = remaining(finished, count)
             say(f"rendering PDFs: {len(finished)}/{count or '?'} done, {self.jobs} at a time{pace}")
+
+    def background(self, work: Callable[..., object], *args: Any) -> Callable[[], None]:
+        """Start `work(*args)` in a worker (at once in this process, with one job) while this process goes on;
+        returns the wait for its end, which raises what it raised. For a long pure-Python file such as the
+        workbook of 100,000 executives: on a worker, it no longer holds this process, which builds the contexts
+        meanwhile. `work` must be a module-level function (it is sent to a spawned process by name)."""
+        self.start()
+        if self._pool is None:
+            work(*args)
+            return lambda: None
+        future = self._pool.submit(work, *args)
+
+        def wait_for_it() -> None:
+            future.result()
+
+        return wait_for_it
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers: after their last document, or (`wait=False`) at once (see `abort`)."""

@@ -49,6 +49,9 @@ class CompanyExecutive:
     x: float = described("the part made on X")
     trend: tuple[float, ...] = described("the score of each month since January")
     no_data: bool = described("no export holds any post of theirs")
+    from_totals: float = described(
+        "the part of the year-to-date score owed to posts with an engagements total only (marked, with a footnote)"
+    )
 
 
 @dataclass(frozen=True)
@@ -124,22 +127,45 @@ class CompanyContext(Header):
     standings: ByScope[Standing] = described("the company's place in each scope")
     peers: ByScope[PeerChart] = described("the peers chart of each scope")
     trend: tuple[float, ...] = described("the team score of each month since January")
-    executives: tuple[CompanyExecutive, ...] = described("the company's executives, in year-to-date order")
+    executives: tuple[CompanyExecutive, ...] = described(
+        "the company's executives, in year-to-date order (empty when `executives` is not in `sections`)"
+    )
     posts: tuple[TeamPost, ...] = described(
         "the team's best posts of the month, most influential first: `report.team_posts` at most, and at most "
         "`report.best_posts` of one executive"
     )
-    quiet: tuple[str, ...] = described("the names of the executives without an own post of the month")
+    quiet: tuple[str, ...] = described(
+        "the names of the executives without an own post of the month, `QUIET_NAMED` at most (the executives' "
+        "table lists everyone)"
+    )
+    quiet_more: int = described("the executives without an own post of the month beyond those named")
     executive_trend_max: float = described("the highest monthly score of any of them (the charts' common scale)")
-    issues: Quality = described("data quality, restricted to the company's executives and the files of their posts")
+    issues: Quality = described(
+        "data quality, restricted to the company's executives and the files of their posts (empty when "
+        "`data_quality` is not in `sections`)"
+    )
     methodology: Methodology = described("the settings used")
-    content: CompanyContent = described("tone mix against the sector, topics, the team's posts the watchlist flags")
-    beyond: CompanyBeyond = described("the team and each executive against the sector on the measures beyond volume")
+    content: CompanyContent = described(
+        "tone mix against the sector, topics, the team's posts the watchlist flags (no executive's tones when "
+        "`executive_tones` is not in `sections`)"
+    )
+    beyond: CompanyBeyond = described(
+        "the team and each executive against the sector on the measures beyond volume (no executive when "
+        "`beyond_volume` is not in `sections`)"
+    )
     works: CompanyWorks = described("the page what works for your team: formats, topics and slots against the sector")
     sections: frozenset[str] = described(
         "the parts printed after the first page (`report.sections`: executives, posts, beyond_volume, tone, "
         "executive_tones, topics, what_works, data_quality, compliance)"
     )
+
+
+#: The data-quality appendix of a report that does not print it.
+NOT_PRINTED = Quality((), (), (), (), (), 0, 0)
+
+#: The most names in the sentence under the team's best posts ("No post this month: …, and 49,900 more"): a team
+#: of 50,000 made it 70 pages; the table of executives and executives.csv list everyone.
+QUIET_NAMED = 100
 
 
 def team_posts(best: pl.DataFrame, roster: pl.DataFrame) -> dict[str, tuple[TeamPost, ...]]:
@@ -216,23 +242,32 @@ def iter_company_contexts(
     members: dict[str, list[dict]] = {c: [] for c in data.teams["ytd"].get_column("company").to_list()}
     for r in people.iter_rows(named=True):
         members.setdefault(r["company"], []).append(r)
-    trends = _all_series(data.executive_months, "executive_id", data.roster.select("executive_id", "name"))
+    report = data.settings.report
+    sections = frozenset(report.sections)
+    # The parts a report does not print are not built (left empty): at 100,000 executives each is 100,000
+    # objects to make, and to send to the render worker.
+    listed = "executives" in sections
+    trends = (
+        _all_series(data.executive_months, "executive_id", data.roster.select("executive_id", "name")) if listed else {}
+    )
     team_trends = _all_series(data.team_months, "company", data.companies.select("company", "name"))
     best = team_posts(data.best, data.roster)
-    issues = quality_by_company(data, {c: [r["executive_id"] for r in rs] for c, rs in members.items()})
+    issues = (
+        quality_by_company(data, {c: [r["executive_id"] for r in rs] for c, rs in members.items()})
+        if "data_quality" in sections
+        else {}
+    )
     content = content_index(data.content, data.roster)
-    report = data.settings.report
     charts = {s: _peer_charts(s, data.teams[s], report.peer_leaders, report.peer_neighbours) for s in data.teams}
     teams = {s: {r["company"]: r for r in data.teams[s].iter_rows(named=True)} for s in data.teams}
-    computed = {"trend", "no_data"}
+    computed = {"trend", "no_data"}  # from_totals is the executives table's (ranking.report.data.from_totals)
     copied = [f.name for f in fields(CompanyExecutive) if f.name not in computed]
     standing_fields = [f.name for f in fields(Standing) if f.name not in ("scope", "of")]
     frames = beyond_frames(
         data.measured, data.teams["ytd"], data.executives["ytd"], data.roster, data.settings.measures.min_posts
     )
-    shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None)
+    shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None, *data.window_posts)
     settings_used = methodology(data.settings)
-    sections = frozenset(report.sections)
     works = company_works_builder(data.works, lang)
 
     def standing(scope: Scope, own: dict) -> Standing:
@@ -246,9 +281,10 @@ def iter_company_contexts(
                 trend=trends.get(r["executive_id"], ()),
                 no_data=r["executive_id"] in data.without_data,
             )
-            for r in rows
+            for r in (rows if listed else ())
         )
         own = {scope: teams[scope][company] for scope in teams}
+        quiet = [r["name"] for r in rows if not r["month_posts"]]
         yield CompanyContext(
             **shared,
             company=company,
@@ -258,12 +294,15 @@ def iter_company_contexts(
             trend=team_trends.get(company, ()),
             executives=executives,
             posts=best.get(company, ()),
-            quiet=tuple(e.name for e in executives if not e.month_posts),
+            quiet=tuple(quiet[:QUIET_NAMED]),
+            quiet_more=max(len(quiet) - QUIET_NAMED, 0),
             executive_trend_max=max((max(e.trend, default=0) for e in executives), default=0),
-            issues=issues[company],
+            issues=issues.get(company, NOT_PRINTED),
             methodology=settings_used,
-            content=company_content(content, company, rows),
-            beyond=company_beyond(frames, company, [e.executive_id for e in executives]),
+            content=company_content(content, company, rows if "executive_tones" in sections else []),
+            beyond=company_beyond(
+                frames, company, [r["executive_id"] for r in rows] if "beyond_volume" in sections else []
+            ),
             works=works(company, own["ytd"]["name"]),
             sections=sections,
         )

@@ -16,6 +16,7 @@ from ranking.period import Period, Scope
 from ranking.report.content import ContentFacts, content_facts
 from ranking.report.inventory_summary import relative_name, relative_names
 from ranking.score.measures import Measured
+from ranking.score.monthly import window_posts
 from ranking.score.ranks import ScopeScores
 from ranking.score.series import (
     best_posts,
@@ -27,7 +28,7 @@ from ranking.score.series import (
     team_monthly_scores,
 )
 from ranking.score.what_works import WhatWorks
-from ranking.settings import Settings, logo_file
+from ranking.settings import Scoring, Settings, logo_file
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ExportFacts:
     executives: frozenset[str]
     flags: tuple[str, ...]
     notes: tuple[str, ...]
+    dated: str  # how the date was found (ranking.load.base.DATINGS): "modified" when the file states none
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class ReportData:
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures)
     movers: Moves  # the month's climbers and fallers
     works: WhatWorks  # formats, topics and slots of each team against the sector's (ranking.score.what_works)
+    window_posts: tuple[int, int]  # posts and reposts of the month and of the year to date (0: an empty month)
 
 
 def badge(threshold: float) -> pl.Expr:
@@ -111,8 +114,21 @@ def _teams(scores: dict[Scope, ScopeScores], roster: pl.DataFrame, threshold: fl
     return out
 
 
+def from_totals(weights: Scoring) -> pl.Expr:
+    """The part of an executive's score its reactions, comments and shares do not explain: what posts with an
+    engagements total only (LinkedIn's creator analytics) add. A table showing the counts beside the score marks a
+    row where it is not 0, and its footnote gives it."""
+    counted = sum(pl.col(c).fill_null(0) * getattr(weights, c) for c in ("reactions", "comments", "shares"))
+    part = pl.col("influence_score") - counted
+    return pl.when(part.abs() > 1e-9).then(part).otherwise(0.0).cast(pl.Float64)
+
+
 def _executives(
-    frames: dict[Scope, pl.DataFrame], companies: pl.DataFrame, split: dict[Scope, pl.DataFrame]
+    frames: dict[Scope, pl.DataFrame],
+    companies: pl.DataFrame,
+    split: dict[Scope, pl.DataFrame],
+    weights: Scoring,
+    without_data: frozenset[str],
 ) -> dict[Scope, pl.DataFrame]:
     names = companies.select("company", pl.col("name").alias("company_name"))
     out: dict[Scope, pl.DataFrame] = {}
@@ -121,7 +137,10 @@ def _executives(
         named = frame.join(names, on="company", how="left", maintain_order="left").join(
             split[scope], on="executive_id", how="left", maintain_order="left"
         )
-        out[scope] = _other_rank(named, other, "executive_id")
+        out[scope] = _other_rank(named, other, "executive_id").with_columns(
+            from_totals(weights).alias("from_totals"),
+            pl.col("executive_id").is_in(list(without_data)).alias("no_data"),
+        )
     return out
 
 
@@ -133,7 +152,9 @@ def _export_facts(ws: Workspace) -> tuple[ExportFacts, ...]:
         snapshot = e.snapshot.astimezone(UTC).date()
         shown = relative_name(ws.root, e.shown)  # public documents never show the workspace's own path
         posts = counted.posts + counted.reposts
-        facts.append(ExportFacts(shown, e.format, snapshot, posts, counted.executives, tuple(e.flags), tuple(e.notes)))
+        facts.append(
+            ExportFacts(shown, e.format, snapshot, posts, counted.executives, tuple(e.flags), tuple(e.notes), e.dated)
+        )
     return tuple(sorted(facts, key=lambda f: f.shown))
 
 
@@ -163,19 +184,21 @@ def report_data(
         pl.col("posted_at").dt.convert_time_zone(weights.timezone).dt.date().alias("day")
     )
     teams = _teams(scores, ws.roster, report.collective_threshold)
-    executives = _executives({s: v.executives for s, v in scores.items()}, ws.companies, split)
+    without_data = frozenset(set(ws.roster.get_column("executive_id").to_list()) - with_posts)
+    executives = _executives({s: v.executives for s, v in scores.items()}, ws.companies, split, weights, without_data)
     month_people = executives["month"].filter(pl.col("influence_score") > 0)
+    month_teams = teams["month"].filter(pl.col("team_score") > 0)
     return ReportData(
         period=period,
         settings=ws.settings,
         teams=teams,
         executives=executives,
-        ceos=_executives({s: v.ceos for s, v in scores.items()}, ws.companies, split),
+        ceos=_executives({s: v.ceos for s, v in scores.items()}, ws.companies, split, weights, without_data),
         executive_months=executive_months,
         team_months=team_monthly_scores(executive_months),
         best=best,
         missing=missing_counts(posts["ytd"]),
-        without_data=frozenset(set(ws.roster.get_column("executive_id").to_list()) - with_posts),
+        without_data=without_data,
         exports=_export_facts(ws),
         roster=ws.roster,
         companies=ws.companies,
@@ -184,6 +207,8 @@ def report_data(
         logo=logo_file(ws.root, ws.settings),  # the rule `validate` applies (ranking.settings.files)
         content=content_facts(posts["ytd"], ws.settings, ws.scan),
         measured=measured,
-        movers=Moves(*movers(teams["month"], report.movers), *movers(month_people, report.movers)),
+        # Only those with a score of the month climb or fall: a rank among the zeros moves as others score.
+        movers=Moves(*movers(month_teams, report.movers), *movers(month_people, report.movers)),
+        window_posts=(window_posts(scores["month"]), window_posts(scores["ytd"])),
         works=works,
     )

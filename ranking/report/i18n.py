@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -11,9 +12,11 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from ranking.load.accounting import REASON_KEYS
 from ranking.resources import templates_dir
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+_SKIPPED = re.compile(r"^(\d+) records? skipped: (.+)$")
 
 
 @cache
@@ -37,6 +40,17 @@ class Translator:
         if text is None:
             raise KeyError(f"label {key!r} is missing from the {self.lang} catalogue")
         return text.format(**values) if values else text
+
+    def note(self, text: str) -> str:
+        """A loader's note in the reader's language where it says records were skipped and why (the reasons of
+        ranking.load.accounting); any other note as it is."""
+        found = _SKIPPED.match(text)
+        key = REASON_KEYS.get(found.group(2)) if found else None
+        if found is None or key is None:
+            return text
+        count = int(found.group(1))
+        form = "one" if Locale.parse(self.locale).plural_form(count) == "one" else "other"
+        return self(f"quality.skipped.{form}", n=self.number(count), reason=self(f"skip.{key}"))
 
     def plural(self, key: str, n: int, **values: object) -> str:
         """The label `<key>.<form>` for the count `n`, the form its language's plural rule gives (CLDR, by

@@ -90,7 +90,7 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
     )
     shown_teams = {c for scope in data.teams for c in data.teams[scope].head(report.top_teams).get_column("company")}
     return LeaderboardContext(
-        **header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None),
+        **header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None, *data.window_posts),
         scopes=ByScope(ytd=_tables(data, "ytd"), month=_tables(data, "month")),
         methodology=methodology(data.settings),
         posts=data.posts,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
+from datetime import date
 
 import polars as pl
 
@@ -12,6 +13,10 @@ from ranking.report.inventory_summary import format_counts
 from ranking.report.rows import Absent, ExportLine, PersonIssue, Quality
 
 PERSON_FIELDS = [f.name for f in fields(PersonIssue)]
+#: The most executives the leaderboard names per team in each list of its data-quality page, the others counted
+#: ("and 49,980 more"): a team of 50,000 executives without data made a 180-page leaderboard. Company reports list
+#: all of their own.
+NAMED_PER_TEAM = 20
 
 
 def _issues(data: ReportData) -> pl.DataFrame:
@@ -38,29 +43,42 @@ def _quality(data: ReportData, issues: list[dict], exports: list[int] | None, un
             absent.setdefault(r["company_name"], []).append(r["name"])
     people = tuple(PersonIssue(**{n: r[n] for n in PERSON_FIELDS}) for r in issues if not r["no_data"])
     files = data.exports if exports is None else [data.exports[i] for i in exports]
-    read = tuple(ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes) for e in files)
+    after = data.period.next()
+    first_after = date(after.year, after.month, 1)
+    read = tuple(
+        ExportLine(e.shown, e.format, e.snapshot, e.posts, e.flags, e.notes, e.dated, e.snapshot >= first_after)
+        for e in files
+    )
     # A summary, not the inventory: 10,000 files made a 250-page leaderboard (the manifest lists them all).
     lines = tuple(e for e in read if e.flags or e.notes)
     warnings = (
         data.warnings if exports is None else tuple(w for e in lines for w in (f"{e.shown}: {n}" for n in e.notes))
     )
-    absent_rows = tuple(Absent(c, tuple(names)) for c, names in absent.items())
-    return Quality(absent_rows, people, lines, warnings, format_counts(read), unlisted)
+    absent_rows = tuple(Absent(c, tuple(names), 0) for c, names in absent.items())
+    return Quality(absent_rows, people, lines, warnings, format_counts(read), unlisted, 0)
 
 
 def quality(data: ReportData, people: set[str] | None = None, companies: Collection[str] | None = None) -> Quality:
     """Executives with missing data and the export files, for everyone (the leaderboard) or for a set of
     executives (a company report: its executives and the files holding their posts).
 
-    With `companies` (the leaderboard's, the teams it shows), only their executives are listed, with every file:
-    the others are counted (`Quality.unlisted`), for a list of every executive of a large sector ran to 40 pages at
-    2,000 executives, and each company report lists its own."""
+    With `companies` (the leaderboard's, the teams it shows), only their executives are listed, `NAMED_PER_TEAM`
+    at most per team, with every file: the others are counted (`Quality.unlisted`, `Absent.more`,
+    `Quality.people_more`), for a list of every executive of a large sector ran to 40 pages at 2,000 executives,
+    and each company report lists its own."""
     frame = _issues(data)
     if people is None:
         if companies is None:
             return _quality(data, frame.to_dicts(), None)
         shown = frame.filter(pl.col("company").is_in(list(companies)))
-        return _quality(data, shown.to_dicts(), None, frame.height - shown.height)
+        # Only the rows that will be named become Python objects (and one count per company the rest): the
+        # page is as long, and as quick, for 100,000 executives as for 100.
+        named = shown.filter(pl.int_range(pl.len()).over("company", "no_data") < NAMED_PER_TEAM)
+        rest = shown.height - named.height
+        page = _quality(data, named.to_dicts(), None, frame.height - shown.height)
+        more = dict(shown.filter(pl.col("no_data")).group_by("company_name").agg(pl.len()).iter_rows())
+        absent = tuple(replace(a, more=more.get(a.company_name, 0) - len(a.names)) for a in page.absent)
+        return replace(page, absent=absent, people_more=rest - sum(a.more for a in absent))
     holding = [i for i, e in enumerate(data.exports) if e.executives & people]
     return _quality(data, frame.filter(pl.col("executive_id").is_in(list(people))).to_dicts(), holding)
 

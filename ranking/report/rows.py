@@ -62,9 +62,13 @@ class Header:
     month: int = described("the month ranked, 1 to 12")
     logo: str | None = described("file URL of the publisher's logo (settings report.logo), or none")
     created: str = described("the document's date (W3C), fixed by the period so that re-renders are identical")
+    month_posts: int = described("posts and reposts of the month in the exports (0: the cover says the month is empty)")
+    ytd_posts: int = described("posts and reposts of the year to date (0: the cover says the year is empty)")
 
 
-def header(period: Period, lang: str, settings: Any, logo: str | None) -> dict[str, Any]:
+def header(
+    period: Period, lang: str, settings: Any, logo: str | None, month_posts: int, ytd_posts: int
+) -> dict[str, Any]:
     """The header fields of a document of `period` (a mapping, spread into a context's constructor)."""
     report = settings.report
     return {
@@ -77,6 +81,8 @@ def header(period: Period, lang: str, settings: Any, logo: str | None) -> dict[s
         "month": period.month,
         "logo": logo,
         "created": created(period),
+        "month_posts": month_posts,
+        "ytd_posts": ytd_posts,
     }
 
 
@@ -128,6 +134,11 @@ class ExecutiveRow:
     linkedin: float = described("the part of the influence score made on LinkedIn")
     x: float = described("the part made on X")
     other_rank: int = described("the rank in the other scope")
+    from_totals: float = described(
+        "the part of the score its reactions, comments and shares do not explain: posts whose export gives an "
+        "engagements total only (the row is marked and a footnote on its page gives it; 0: none)"
+    )
+    no_data: bool = described("no export holds any post of theirs: no rank nor movement is shown, only a dash")
 
 
 @dataclass(frozen=True)
@@ -181,10 +192,15 @@ class ExportLine:
 
     shown: str = described("the file, as named in the workspace")
     format: str = described("what it was read as")
-    snapshot: date = described("the export's date (UTC)")
+    snapshot: date = described("the export's date (UTC), or the file's modification date when it states none")
     posts: int = described("posts it holds")
     flags: tuple[str, ...] = described("what it lacks (`no_counts`, `total_only`, …)")
     notes: tuple[str, ...] = described("what was noticed reading it")
+    dated: str = described(
+        "how the date was found: `run` (the service's run time in its name), `name` (a date in its name), `content` "
+        "(its content), `modified` (the file's modification time: the export states no date)"
+    )
+    after: bool = described("the date is after the month ranked (its counts are those of that later day)")
 
 
 @dataclass(frozen=True)
@@ -215,6 +231,10 @@ class Absent:
 
     company_name: str = described("company name")
     names: tuple[str, ...] = described("the executives' names")
+    more: int = described(
+        "the company's other executives without data, counted, not named (the leaderboard names "
+        "`NAMED_PER_TEAM` at most per team; a company report names all of its own)"
+    )
 
 
 @dataclass(frozen=True)
@@ -229,6 +249,10 @@ class Quality:
     unlisted: int = described(
         "executives with missing or partial data left out of these lists: the leaderboard lists those of the teams "
         "it shows (`report.top_teams` of each scope), and each company report lists its own"
+    )
+    people_more: int = described(
+        "executives of the teams shown with missing counts left out of `people` (the leaderboard lists "
+        "`NAMED_PER_TEAM` at most per team; a company report lists all of its own)"
     )
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from ranking.errors import InputError, UsageError
-from ranking.period import Period
+from ranking.period import Period, Scope
 from ranking.score.ranks import ScopeScores
 from ranking.settings import load_settings
 
@@ -45,17 +45,41 @@ def default_period(root: Path, environ: Mapping[str, str] = os.environ) -> tuple
     return last_complete_month(today(timezone, environ)), timezone
 
 
-def month_warnings(root: Path, month: ScopeScores, period: Period) -> list[str]:
-    """One warning per executive without any post or repost in the month.
+def window_posts(scores: ScopeScores) -> int:
+    """Posts and reposts of the roster in one scope's window."""
+    return int(scores.executives.select(pl.col("posts") + pl.col("reposts")).sum().item())
 
-    Raises InputError naming the exports folder when nobody has one: the month's exports are not there yet, and a
-    ranking of zeros must not be published."""
-    quiet = month.executives.filter((pl.col("posts") + pl.col("reposts")) == 0).sort("executive_id")
-    if quiet.height == month.executives.height:
-        raise InputError.one(
-            root / "exports",
-            f"no post of {period} in any export: are the month's exports there yet? (or give --period YYYY-MM)",
-        )
+
+def month_warnings(
+    root: Path, scores: Mapping[Scope, ScopeScores], period: Period, chosen: bool, allow_empty: bool = False
+) -> list[str]:
+    """The run's warnings about the month's posts, or an InputError naming the exports folder when the month must
+    not be ranked.
+
+    A month without any post is an error when the month was `chosen` (the monthly job: its exports are not there
+    yet) and, for a month given with `--period`, when its year to date has none either (a ranking of zeros must
+    not be published); `allow_empty` turns both into a warning. A given month without posts after earlier posts of
+    its year is ranked, with a warning (its year-to-date ranking stands). With a month of posts, the monthly job
+    warns of each executive without any post or repost in it."""
+    month, ytd = window_posts(scores["month"]), window_posts(scores["ytd"])
+    if month == 0:
+        if not allow_empty and chosen:
+            raise InputError.one(
+                root / "exports",
+                f"no post of {period} in any export: are the month's exports there yet? (or give --period YYYY-MM)",
+            )
+        if not allow_empty and ytd == 0:
+            raise InputError.one(
+                root / "exports",
+                f"no post of {period} nor of any earlier month of {period.year} in any export: nothing to rank "
+                "(--allow-empty ranks it all the same)",
+            )
+        if ytd == 0:
+            return [f"no post of {period} nor of any earlier month of {period.year} in any export: every score is 0"]
+        return [f"no post of {period} in any export: the month's ranking is all zeros (the year to date stands)"]
+    if not chosen:
+        return []
+    quiet = scores["month"].executives.filter((pl.col("posts") + pl.col("reposts")) == 0).sort("executive_id")
     return [
         f"{r['executive_id']} ({r['name']}): no post of {period} in the exports"
         for r in quiet.select("executive_id", "name").iter_rows(named=True)

@@ -12,6 +12,7 @@ from ranking.settings.files import (
     smtp_with_environment,
 )
 from ranking.settings.model import (
+    COLLECT_ACTORS,
     COMPANY_SECTIONS,
     LANGS,
     LOGO_SUFFIXES,
@@ -19,6 +20,7 @@ from ranking.settings.model import (
     SMTP_SECURITY,
     SOURCE_FIELDS,
     SOURCE_KINDS,
+    Collect,
     Compliance,
     Inputs,
     Measures,
@@ -34,6 +36,7 @@ from ranking.settings.model import (
 from ranking.settings.read import build, load_settings
 
 __all__ = [
+    "COLLECT_ACTORS",
     "COMPANY_SECTIONS",
     "LANGS",
     "LOGO_SUFFIXES",
@@ -42,6 +45,7 @@ __all__ = [
     "SMTP_SECURITY",
     "SOURCE_FIELDS",
     "SOURCE_KINDS",
+    "Collect",
     "Compliance",
     "Inputs",
     "Measures",

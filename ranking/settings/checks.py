@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ranking.settings.model import (
+    COLLECT_ACTORS,
+    COLLECT_SERVICES,
     COMPANY_SECTIONS,
     LANGS,
     LOGO_SUFFIXES,
@@ -65,6 +67,13 @@ def check_report_sizes(settings: Settings) -> None:
     for name in ("best_posts", "team_posts", "movers", "peer_leaders", "peer_neighbours"):
         if getattr(settings.report, name) < 0:
             raise ValueError(f"report.{name} must not be negative")
+
+
+def check_input_limits(settings: Settings) -> None:
+    """Each limit of [inputs] lets something through: a whole number of at least 1."""
+    for name in settings.inputs.LIMITS:
+        if getattr(settings.inputs, name) < 1:
+            raise ValueError(f"inputs.{name} must be at least 1, not {getattr(settings.inputs, name)}")
 
 
 def check_sections(settings: Settings) -> None:
@@ -136,6 +145,33 @@ def check_content(settings: Settings) -> None:
             raise ValueError(f"tone.sector_domains[{i}]: {domain!r} is not a web domain (e.g. leem.org)")
 
 
+def check_collect(settings: Settings) -> None:
+    """[collect] names a known service and actors of the right platform, each with a price; sizes are positive."""
+    collect = settings.collect
+    if collect.service not in COLLECT_SERVICES:
+        raise ValueError(f"collect.service must be one of {', '.join(COLLECT_SERVICES)}, not {collect.service!r}")
+    for name, platform in (("linkedin_actor", "linkedin"), ("x_actor", "x")):
+        actor = getattr(collect, name)
+        if actor not in COLLECT_ACTORS[platform]:
+            known = ", ".join(COLLECT_ACTORS[platform])
+            raise ValueError(f"collect.{name}: {actor!r} is not an actor `ranking collect` can start (known: {known})")
+        price = collect.price_per_1000_items_usd.get(actor)
+        if price is None:
+            raise ValueError(f"collect.price_per_1000_items_usd has no price for {actor!r} (the cost cap needs one)")
+    for actor, price in collect.price_per_1000_items_usd.items():
+        if not math.isfinite(price) or price < 0:
+            raise ValueError(f"collect.price_per_1000_items_usd.{actor} must be a number of dollars, not {price!r}")
+    for name in ("max_items", "profiles_per_run"):
+        if getattr(collect, name) < 1:
+            raise ValueError(f"collect.{name} must be at least 1, not {getattr(collect, name)}")
+    if collect.refresh_months < 0:
+        raise ValueError(f"collect.refresh_months must not be negative, not {collect.refresh_months}")
+    if not math.isfinite(collect.max_cost_usd) or collect.max_cost_usd < 0:
+        raise ValueError(f"collect.max_cost_usd must be a number of dollars, not {collect.max_cost_usd!r}")
+    if not math.isfinite(collect.deadline_minutes) or collect.deadline_minutes <= 0:
+        raise ValueError(f"collect.deadline_minutes must be more than 0, not {collect.deadline_minutes!r}")
+
+
 def _validate_source(name: str, source: Source) -> None:
     if not source.pattern.strip():
         raise ValueError(f"{name}.pattern must name the files it maps, e.g. 'scraper_*.csv'")
@@ -144,10 +180,6 @@ def _validate_source(name: str, source: Source) -> None:
     for column, target in source.columns.items():
         if not isinstance(target, str) or target not in SOURCE_FIELDS:
             raise ValueError(f"{name}.columns.{column}: {target!r} is not a field (known: {', '.join(SOURCE_FIELDS)})")
-    targets = list(source.columns.values())
-    twice = sorted({t for t in targets if targets.count(t) > 1})
-    if twice:
-        raise ValueError(f"{name}.columns: two columns map onto '{twice[0]}'")
     if source.platform not in ("", "linkedin", "x"):
         raise ValueError(f"{name}.platform must be linkedin or x, not {source.platform!r}")
     if source.timezone:
@@ -174,6 +206,7 @@ SETTINGS_RULES: tuple[Callable[[Settings], None], ...] = (
     check_lang,
     check_weights,
     check_report_sizes,
+    check_input_limits,
     check_sections,
     check_min_posts,
     check_logo_suffix,
@@ -182,4 +215,5 @@ SETTINGS_RULES: tuple[Callable[[Settings], None], ...] = (
     check_smtp_values,
     check_header_texts,
     check_sender,
+    check_collect,
 )

@@ -31,6 +31,11 @@ def logo_file(root: Path, settings: Settings) -> Path | None:
         raise InputError.one(root / SETTINGS_FILE, f"report.logo must be a file of the workspace, not {name!r}")
     if not path.is_file():
         raise InputError.one(root / SETTINGS_FILE, f"report.logo: file not found: {root / name}")
+    size, limit = path.stat().st_size, settings.inputs.max_file_mb
+    if size > limit * (1 << 20):  # read whole for the documents and the manifest's sha256
+        raise InputError.one(
+            root / name, f"is {size / (1 << 20):,.1f} MB: larger than [inputs] max_file_mb = {limit:,} MB"
+        )
     return path
 
 

@@ -12,6 +12,8 @@ from ranking.settings.taxonomy import DEFAULT_TOPICS
 
 LANGS = ("fr", "en")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+#: The longest deadline of [smtp] (a day): beyond it a stuck server would hold the month's lock for days.
+MAX_DEADLINE = 86_400
 #: What a `[[sources]]` column may map onto: the contract's post fields, or whose post it is.
 SOURCE_FIELDS = (
     "platform", "post_id", "executive_id", "handle", "posted_at", "kind", "text", "url", "reactions", "comments",
@@ -120,6 +122,10 @@ class Smtp:
     attempts: int = 5  # tries per message on temporary failures
     max_wait: float = 60  # seconds, the longest wait between two tries
     timeout: float = 30  # seconds, per network operation
+    # The socket's timeout restarts with every byte: a server trickling a line every half second would hold a
+    # message (and the month's lock) for ever. These bound the whole of it, whatever the server does.
+    deadline_seconds: float = 300  # seconds, one message: connecting, every try and the waits between them
+    send_deadline_seconds: float = 3600  # seconds, one `ranking send`: what is left then is not sent
 
     #: Environment variables that override the settings above (RANKING_SMTP_PASSWORD is read by `ranking send`).
     ENVIRONMENT: typing.ClassVar[dict[str, str]] = {
@@ -160,12 +166,15 @@ class Smtp:
 
 def check_smtp(smtp: Smtp, only: str | None = None, shown: str | None = None) -> None:
     """Raise ValueError on a wrong SMTP setting (all of them, or the one named `only`, shown as `shown`)."""
+    seconds = f"must be more than 0 and at most {MAX_DEADLINE:,} seconds"  # nan and inf too: no bound at all
     rules: dict[str, tuple[bool, str]] = {
         "security": (smtp.security in SMTP_SECURITY, f"must be one of {', '.join(SMTP_SECURITY)}"),
         "port": (0 <= smtp.port <= 65535, "must be a port number (1-65535, or 0 for the usual one)"),
         "attempts": (smtp.attempts >= 1, "must be at least 1"),
         "max_wait": (smtp.max_wait >= 0, "must not be negative"),
-        "timeout": (smtp.timeout > 0, "must be more than 0"),
+        "timeout": (0 < smtp.timeout <= MAX_DEADLINE, seconds),
+        "deadline_seconds": (0 < smtp.deadline_seconds <= MAX_DEADLINE, seconds),
+        "send_deadline_seconds": (0 < smtp.send_deadline_seconds <= MAX_DEADLINE, seconds),
     }
     for name, (ok, reason) in rules.items():
         if not ok and only in (None, name):
@@ -180,6 +189,60 @@ class Inputs:
     # Posts of accounts that are not in the roster (in a search or feed download) are skipped and counted; with
     # `strict`, each is an error instead.
     strict: bool = False
+    # The limits of what is read (issue 23): a file past one is refused with one error naming it, before the
+    # memory or the time it would take is spent. Each is well above what a real export holds.
+    max_file_mb: int = 512  # the size of one input file, checked before it is read
+    max_field_kb: int = 128  # one text field (a CSV cell, a JSON string, an XLSX cell), in thousands of characters
+    max_columns: int = 10_000  # the columns of one table (an Apify CSV flattens lists into ~1,500)
+    max_sheet_cells: int = 20_000_000  # the rows x columns an XLSX sheet spans (its reader allocates them all)
+    max_inflated_mb: int = 256  # the size an XLSX workbook inflates to, from its zip directory
+    max_roster_rows: int = 200_000  # the rows of roster.csv and of companies.csv
+
+    #: The limits, in the order `check_input_limits` reports them.
+    LIMITS: typing.ClassVar[tuple[str, ...]] = (
+        "max_file_mb", "max_field_kb", "max_columns", "max_sheet_cells", "max_inflated_mb", "max_roster_rows",
+    )  # fmt: skip
+
+
+#: The actors `ranking collect` can start, by platform: those whose results the loaders read and whose input is
+#: known (../shared/formats/scrapers/ACTOR-INPUTS.md); ranking.collect.inputs builds each one's input.
+COLLECT_ACTORS = {
+    "linkedin": (
+        "harvestapi/linkedin-profile-posts",
+        "supreme_coder/linkedin-post",
+        "apimaestro/linkedin-profile-posts",
+    ),
+    "x": ("apidojo/tweet-scraper",),
+}
+COLLECT_SERVICES = ("apify",)
+
+
+def _default_prices() -> Mapping[str, float]:
+    # USD per 1,000 items, from the actors' store pages (ACTOR-INPUTS.md): estimates, the service bills its own
+    return types.MappingProxyType({
+        "harvestapi/linkedin-profile-posts": 2.0,
+        "supreme_coder/linkedin-post": 2.0,
+        "apimaestro/linkedin-profile-posts": 5.0,
+        "apidojo/tweet-scraper": 0.4,
+    })  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Collect:
+    """`[collect]`: how `ranking collect` fetches the month's posts from a scraping service. The token is not a
+    setting: it is read from RANKING_APIFY_TOKEN (else APIFY_TOKEN) only, so that no file holds it."""
+
+    service: str = "apify"
+    linkedin_actor: str = "harvestapi/linkedin-profile-posts"
+    x_actor: str = "apidojo/tweet-scraper"
+    # the posts of the last N months before the period are fetched again (their counts still grow); an executive
+    # never collected before is fetched from 1 January
+    refresh_months: int = 2
+    max_items: int = 400  # per profile and run, passed to the actor in its own input field
+    max_cost_usd: float = 20  # a `collect` never starts runs whose estimated cost would pass this
+    price_per_1000_items_usd: Mapping[str, float] = field(default_factory=_default_prices)
+    profiles_per_run: int = 50  # profiles batched in one run, where the actor takes a list
+    deadline_minutes: float = 60  # the longest a `collect` waits for the service (runs, retries of 429 and 5xx)
 
 
 @dataclass(frozen=True)
@@ -211,6 +274,7 @@ class Settings:
     smtp: Smtp = field(default_factory=Smtp)
     sources: tuple[Source, ...] = ()
     inputs: Inputs = field(default_factory=Inputs)
+    collect: Collect = field(default_factory=Collect)
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(self)

@@ -76,12 +76,14 @@ def build(cls: Any, data: dict[str, Any], prefix: str = "") -> Any:
     return cls(**values)
 
 
-def load_settings(path: Path) -> Settings:
-    """Read `ranking.toml` (absent means all defaults). Raises InputError naming the file and the key."""
-    if not path.exists():
+def load_settings(path: Path, content: bytes | None = None) -> Settings:
+    """Read `ranking.toml` (absent means all defaults), or parse `content`, its bytes as the caller read them.
+    Raises InputError naming the file and the key."""
+    if content is None and not path.exists():
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes() if content is None else content
+        data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError.one(path, "not UTF-8 text") from None
     except OSError as exc:  # a folder, unreadable

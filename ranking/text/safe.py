@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -43,7 +44,39 @@ def without_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+#: Every character that breaks a line or drives a terminal: C0 and C1 controls (tab, LF and CR too), DEL, and
+#: the Unicode line and paragraph separators.
+_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line, every control character and line break shown escaped as Python writes it (`\\n`,
+    `\\x1b`, `\\u2028`): a file name holding a newline stays one name in one `Error:` line, and stays
+    recognisable (dropping the characters would name another file)."""
+    return _BREAKING.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def for_terminal(text: str) -> str:
     """Third-party text as the terminal shows it: isolated, and without control characters (escape sequences
     would drive the terminal)."""
     return isolate(without_controls(text).replace("\x1b", ""))
+
+
+#: The longest name of a file the tool writes, in bytes: most file systems stop at 255 (ext4, XFS, APFS, NTFS's
+#: 255 UTF-16 units), whatever the ids and addresses a name is made of.
+MAX_NAME_BYTES = 255
+#: The hash that keeps a shortened name unique: 12 hex digits of the sha256 of the whole name.
+_HASH_CHARACTERS = 12
+
+
+def file_name(stem: str, suffix: str) -> str:
+    """`stem + suffix` when it fits in MAX_NAME_BYTES; otherwise a readable prefix of `stem`, `-`, a short hash
+    of the whole stem, and `suffix` (`acme-…-0123456789ab.eml`): the same stem always gives the same name, two
+    different stems (almost surely) different ones."""
+    name = stem + suffix
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:_HASH_CHARACTERS]
+    room = MAX_NAME_BYTES - len(suffix.encode("utf-8")) - _HASH_CHARACTERS - 1
+    prefix = stem.encode("utf-8")[:room].decode("utf-8", "ignore")  # never half a character
+    return f"{prefix}-{digest}{suffix}"

@@ -117,7 +117,7 @@ CASES = {
     ),
     "unknown format": (
         lambda r: (r / "exports" / "notes.txt").write_text("hello"),
-        "exports/notes.txt: unknown export format. Known formats: canonical",
+        "exports/notes.txt: unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. Known formats: canonical",
     ),
     "empty roster": (lambda r: (r / "roster.csv").write_text(""), "roster.csv: empty file"),
     "bad toml": (lambda r: (r / "ranking.toml").write_text("[scoring\n"), "ranking.toml:1: not valid TOML"),
@@ -170,7 +170,7 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert errors[0].startswith(
-        f"Error: {root}/exports/notes.txt: unknown export format. Known formats: canonical (canonical CSV/JSON/Parquet"
+        f"Error: {root}/exports/notes.txt: unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. Known formats: canonical (canonical CSV/JSON/Parquet"
         " with the contract's field names (posted_at, post_id or url, ...)); x-archive (X archive tweets.js, tweet.js,"
         " tweets-part<n>.js); x-analytics-classic (tweet_activity_metrics_<handle>_<start>_<end>_en.csv);"
         " x-analytics-content (account_analytics_content_<start>_<end>.csv); linkedin-creator (LinkedIn creator"

@@ -52,7 +52,9 @@ def test_every_sample_is_recognised_as_what_it_is(formats_dir: Path) -> None:
         if expected is None:
             with pytest.raises(InputError) as caught:
                 detect(path, name)
-            assert str(caught.value).startswith(f"{name}: unknown export format. Known formats: canonical (")
+            assert str(caught.value).startswith(
+                f"{name}: unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. Known formats: canonical ("
+            )
             assert "x-archive (" in str(caught.value) and "mapped (" in str(caught.value)
         else:
             assert detect(path, name).name == expected, name

@@ -296,7 +296,7 @@ def test_validate_shows_each_executive_s_files_dates_counts_and_what_was_not_rea
     assert result.exit_code == 1
     lines = result.output.splitlines()
     start = lines.index("Exports by executive:")
-    assert lines[start + 1 : start + 11] == [
+    assert lines[start + 1 : start + 13] == [
         "  ana (Ana Lopez): 1 post, 1 repost, 2021-09-03 to 2021-10-05",
         "    exports/ana/tweet_activity_metrics_ana_x_20211001_20211101_en.csv: X analytics (classic), 1 post, "
         "2021-10-05 to 2021-10-05",
@@ -304,13 +304,18 @@ def test_validate_shows_each_executive_s_files_dates_counts_and_what_was_not_rea
         "    exports/ana/tweets.js: X archive tweets, 1 post, 1 repost, 2021-09-03 to 2021-10-05",
         "      2 records = 1 post + 1 repost (1 merged with the same post in another export)",
         "    not read: exports/ana/notes.txt (format not recognised; 1 problem)",
+        "      looks like a file this tool cannot read as records",
+        "      no [[sources]] mapping proposed: no records in the file",
         "  bob (Bob Martin): no posts",
         "    exports/bob/Content_2021-01-01_2021-10-31.xlsx: LinkedIn creator analytics, 1234 followers, no posts",
         "      0 records = 0 posts",
         "Warning: " + f"{root}/exports/bob/Content_2021-01-01_2021-10-31.xlsx: no TOP POSTS table: only the follower "
         "total was read",
     ]
-    assert f"Error: {root}/exports/ana/notes.txt: unknown export format. Known formats: canonical (" in result.output
+    assert (
+        f"Error: {root}/exports/ana/notes.txt: unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. Known formats: canonical ("
+        in result.output
+    )
 
 
 def test_detection_is_by_name_and_first_bytes(tmp_path: Path) -> None:

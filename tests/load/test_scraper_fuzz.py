@@ -56,6 +56,14 @@ RECORDS: dict[str, dict[str, Any]] = {
         "postDate": "2021-10-05T08:00:00.000Z", "action": "Post", "author": "Ana Lopez",
         "profileUrl": "https://www.linkedin.com/in/ana-lopez/", "timestamp": "2021-10-31T08:00:00.000Z",
     },
+    "x-api-v1.1": {
+        "id_str": "1445000000000000003", "created_at": "Tue Oct 05 08:00:00 +0000 2021", "full_text": "Salut",
+        "user": {"screen_name": "ana_x", "followers_count": 1200}, "favorite_count": 3, "retweet_count": 1,
+    },
+    "x-api-v2": {
+        "id": "1445000000000000004", "created_at": "2021-10-05T08:00:00.000Z", "text": "Salut", "author_id": "901",
+        "author": {"username": "ana_x"}, "public_metrics": {"like_count": 3, "retweet_count": 1, "reply_count": 0},
+    },
 }  # fmt: skip
 ERROR_RECORD = {"timestamp": "2021-10-31T08:00:00.000Z", "input": {"url": "x"}, "warning": "dead", "warning_code": "x"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -40,9 +41,19 @@ def scrapers(formats_dir: Path) -> Path:
     return folder
 
 
+#: The LinkedIn account of each one-account sample: the roster's `linkedin` of the executive whose folder holds it.
+ACCOUNTS = {APIMAESTRO: "valeriejasica", HARVESTAPI: "nikitbassi", SUPREME: "cartersupple"}
+
+
 def load(scrapers: Path, name: str, executive: str | None = "ana") -> Export:
     path = scrapers / name
-    return detect(path, str(path)).load(path, str(path), context(executive))
+    ctx = context(executive)
+    if name in ACCOUNTS:
+        roster = ctx.roster.with_columns(
+            pl.Series("linkedin", [f"https://www.linkedin.com/in/{ACCOUNTS[name]}/", None])
+        )
+        ctx = replace(ctx, roster=roster)
+    return detect(path, str(path)).load(path, str(path), ctx)
 
 
 def own(posts: pl.DataFrame) -> pl.DataFrame:

@@ -100,7 +100,6 @@ def test_a_mapped_column_missing_from_the_file_is_named(tmp_path: Path) -> None:
         ("[[sources]]\npattern = 'a*.csv'\ncolumns = { likeCount = 'likes' }\n", "sources[0].columns.likeCount: 'likes' is not a field"),
         ("[[sources]]\npattern = 'a*.csv'\ncolumns = { a = 'url' }\nsheet = 1\n", "unknown setting 'sources[0].sheet'"),
         ("[[sources]]\ncolumns = { a = 'url' }\n", "missing setting 'sources[0].pattern'"),
-        ("[[sources]]\npattern = 'x'\ncolumns = { a = 'url', b = 'url' }\n", "sources[0].columns: two columns map onto 'url'"),
         ("[[sources]]\npattern = 'x'\ncolumns = { a = 'url' }\nkinds = { Liked = 'like' }\n", "sources[0].kinds.Liked: 'like' must be one of"),
         ("[[sources]]\npattern = 'x'\ncolumns = { a = 'url' }\nplatform = 'mastodon'\n", "sources[0].platform must be linkedin or x"),
     ],

@@ -137,6 +137,20 @@ RULES = {
         {**WITH_SENDER, "RANKING_SMTP_SECURITY": "tls"},
         ENVIRONMENT,
     ),
+    "collect actor": Rule(
+        settings('[collect]\nlinkedin_actor = "apidojo/tweet-scraper"\n'),
+        "{root}/ranking.toml: collect.linkedin_actor: 'apidojo/tweet-scraper' is not an actor `ranking collect` can "
+        "start (known: harvestapi/linkedin-profile-posts, supreme_coder/linkedin-post, apimaestro/linkedin-profile-posts)",
+    ),
+    "collect price": Rule(
+        settings('[collect]\nprice_per_1000_items_usd = { "apidojo/tweet-scraper" = 0.4 }\n'),
+        "{root}/ranking.toml: collect.price_per_1000_items_usd has no price for 'harvestapi/linkedin-profile-posts' "
+        "(the cost cap needs one)",
+    ),
+    "collect deadline": Rule(
+        settings("[collect]\ndeadline_minutes = 0\n"),
+        "{root}/ranking.toml: collect.deadline_minutes must be more than 0, not 0",
+    ),
     "CA file in settings": Rule(
         settings('[smtp]\nca_file = "ca.pem"\n'),
         "{root}/ca.pem: CA file not found (smtp.ca_file / RANKING_SMTP_CA_FILE)",

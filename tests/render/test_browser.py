@@ -15,13 +15,16 @@ import tinyhtml5
 
 from ranking.pipeline import RunData
 from ranking.render.web import write_leaderboard_page
+from ranking.report.i18n import Translator
 from ranking.report.leaderboard import leaderboard_context
 from ranking.score.ranks import table
 from tests.render import browser
 
 NS = "{http://www.w3.org/1999/xhtml}"
 
-pytestmark = pytest.mark.skipif(browser.chromium() is None, reason="chromium is not installed (.ci/system-deps)")
+pytestmark = pytest.mark.skipif(
+    browser.chromium() is None, reason="chromium is not installed (.ci/system-deps --browser)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +151,33 @@ def test_screenshots_at_phone_and_desktop_widths(demo, tmp_path: Path, lang: str
     shot = browser.screenshot(pages[lang], tmp_path / f"{lang}-{width}.png", width, height)
     assert browser.png_size(shot) == (width, height)
     assert shot.stat().st_size > 20_000  # drawn, not blank
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_on_a_phone_every_row_shows_rank_name_and_score_on_even_lines(demo, lang: str) -> None:
+    """390 pixels wide: the page never scrolls sideways (a table scrolls in its own box), the rows of a table are
+    all of one height, and the first four columns, rank, movement, name and score, show before the table scrolls."""
+    pages, _, _ = demo
+    found = browser.layout(pages[lang], 390)
+    assert found["width"] == 390 and found["page_width"] <= 390
+    document = tree(pages[lang].read_text(encoding="utf-8"))
+    assert set(found["rows"]) == {
+        f"{kind}-{scope}" for kind in ("teams", "ceos", "executives") for scope in ("ytd", "month")
+    }
+    for table_id, heights in found["rows"].items():
+        assert heights and max(heights) - min(heights) <= 1, (table_id, sorted(set(heights)))
+        assert max(heights) < 60, table_id  # one or two lines
+        heads = ["".join(th.itertext()).strip() for th in by_id(document, table_id).iter(f"{NS}th")]
+        assert heads[0] == "#" and heads[3] in {Translator(lang)("col.score"), Translator(lang)("col.team_score")}
+        assert len(found["visible"][table_id]) >= 4, (table_id, found["visible"][table_id])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_on_a_desktop_nothing_is_cut_short(demo, lang: str) -> None:
+    pages, _, _ = demo
+    found = browser.layout(pages[lang], 1280)
+    assert found["width"] == 1280 and found["page_width"] <= 1280
+    assert found["cut"] == []  # every trend card's title whole ("Elvora Thérapeutique", not "Elvora Thérapeutiq…")
+    document = tree(pages[lang].read_text(encoding="utf-8"))
+    for table_id in ("teams-ytd", "teams-month"):  # the team tables whole, without scrolling
+        assert len(found["visible"][table_id]) == len(list(by_id(document, table_id).iter(f"{NS}th")))

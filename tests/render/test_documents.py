@@ -388,11 +388,23 @@ def test_data_quality_shows_flags_missing_counts_and_export_dates(tmp_path: Path
     assert "total seul" in text and "some new flag" in text and "2 rows without counts" in text
     assert "1 publication(s) sans compteurs · 1 publication(s) avec un total seul" in text
     assert "Dan Idle" in text  # no export holds a post of his
+    assert "31 octobre 2021 date de son nom" in text
+    # Bob's score owes 70 to a total without reactions, comments or shares: marked, and explained on its page.
+    board = [normalised(page.extract_text()) for page in PdfReader(pdf).pages]
+    ranking = next(page for page in board if "Les 4 dirigeants les plus influents — cumul depuis janvier" in page)
+    assert "73†" in ranking.replace(" ", "") and "partages : Bob Martin 70 sur 73." in ranking
+    assert sum("†" in page for page in board) == 2  # the year to date's and the month's tables, nowhere else
+    contexts = {c.company: c for c in company_contexts(data, "fr")}
+    write_pdf(render("company.html", contexts["gamma"], "fr"), tmp_path / "gamma.pdf")
+    gamma = normalised(text_of(tmp_path / "gamma.pdf"))
+    # Dan has no data: no rank nor movement among the zeros, a dash
+    assert "– – Dan Idle PDG sans données CEO 0 0 0 – –" in gamma
     acme = next(c for c in company_contexts(data, "en") if c.company == "acme")
     write_pdf(render("company.html", acme, "en"), tmp_path / "acme.pdf")
     appendix = normalised(text_of(tmp_path / "acme.pdf"))
     assert "creator_2021-10-31.csv" in appendix.replace(" ", "")
     assert "total only" in appendix and "Dan Idle" not in appendix
+    assert "shares: Bob Martin 70 of 73." in appendix  # the company report explains the same score
 
 
 def test_leaderboard_lists_the_top_teams_and_ceos_and_says_where_the_rest_is(tmp_path: Path, pipeline) -> None:

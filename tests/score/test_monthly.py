@@ -100,11 +100,63 @@ def test_a_month_whose_exports_are_not_there_yet_is_an_error_and_writes_nothing(
     assert not (out / "2021-11").exists()
 
 
-def test_an_explicit_period_is_not_checked(tmp_path: Path) -> None:
+def test_a_given_month_after_posts_of_its_year_is_ranked_and_says_it_is_empty(tmp_path: Path) -> None:
     root = monthly(tmp_path)
-    result = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", "2021-11", "-o", str(tmp_path / "o"), "-q"])
+    out = tmp_path / "o"
+    result = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", "2021-11", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    warning = "no post of 2021-11 in any export: the month's ranking is all zeros (the year to date stands)"
+    assert result.stderr == f"Warning: {warning}\n"  # one line, not one per executive
+    assert warning in json.loads((out / "2021-11" / "manifest.json").read_text())["warnings"]
+    cover = pdf_text(out / "2021-11" / "leaderboard.pdf", last=1)
+    assert "Aucune publication de novembre 2021 dans les exports" in " ".join(cover.split())
+    first = "".join(pdf_text(out / "2021-11" / "companies" / "acme.pdf", last=1).split())
+    assert "1/2" in first and "–/2" in first  # the year to date's rank; none of a month nobody posted in
+
+
+def pdf_text(pdf: Path, last: int) -> str:
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-l", str(last), str(pdf), "-"], check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.mark.parametrize("period", ["2020-06", "2021-01"])  # the posts are of September and October 2021
+def test_a_given_month_without_any_post_of_its_year_is_an_error_unless_allowed(tmp_path: Path, period: str) -> None:
+    root = monthly(tmp_path)
+    out = tmp_path / "o"
+    refused = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", period, "-o", str(out), "--send"])
+    assert refused.exit_code == 1
+    year = period[:4]
+    assert [line for line in refused.stderr.splitlines() if not line.startswith("[")] == [
+        f"Error: {root}/exports: no post of {period} nor of any earlier month of {year} in any export: nothing to "
+        "rank (--allow-empty ranks it all the same)"
+    ]
+    assert not (out / period).exists()
+    allowed = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", period, "-o", str(out), "-q", "--allow-empty"])
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.stderr.startswith(f"Warning: no post of {period} nor of any earlier month of {year}")
+    assert "Aucune publication de janvier à" in " ".join(pdf_text(out / period / "leaderboard.pdf", last=1).split())
+
+
+def test_a_month_without_posts_is_never_mailed_and_validate_says_so_first(tmp_path: Path) -> None:
+    root = monthly(tmp_path)
+    out = tmp_path / "o"
+    env = {"RANKING_SMTP_FROM": "ranking@example.com"}
+    ran = CliRunner().invoke(cli, ["run", "-w", str(root), "-p", "2021-11", "-o", str(out), "-q", "--send"], env=env)
+    assert ran.exit_code == 1
+    refusal = (
+        f"Error: {out}/2021-11/manifest.json: no post of 2021-11 in the run's exports: the reports of a month "
+        "without posts are never mailed"
+    )
+    assert refusal in ran.stderr.splitlines()
+    sent = CliRunner().invoke(cli, ["send", "-w", str(root), "-p", "2021-11", "-o", str(out), "--dry-run"], env=env)
+    assert sent.exit_code == 1 and refusal in sent.stderr.splitlines()
+    assert not (out / "2021-11" / "outbox").exists()
+    checked = CliRunner().invoke(cli, ["validate", "-w", str(root), "-p", "2021-11"], env=env)
+    assert checked.exit_code == 1
+    assert f"Error: {root}/exports: no post of 2021-11 in any export" in checked.stderr
+    assert CliRunner().invoke(cli, ["validate", "-w", str(root), "-p", "2021-10"], env=env).exit_code == 0
 
 
 def test_a_wrong_today_is_misuse(tmp_path: Path) -> None:

@@ -16,24 +16,41 @@ import polars as pl
 
 from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext
+from ranking.load.flat import read_head
 from ranking.load.formats import (
     apify_linkedin,
     apify_x,
     brightdata,
+    brightdata_profiles,
     canonical,
+    empty,
     linkedin_creator,
     linkedin_member,
     mapped,
     phantombuster,
     x_analytics,
+    x_api,
     x_archive,
 )
 from ranking.load.merge import merge_frames
+from ranking.load.repair import counting
 from ranking.settings import Source
 
-__all__ = ["FORMATS", "SCRAPERS", "Export", "Format", "LoadContext", "detect", "load_file", "merge_posts"]
+__all__ = [
+    "FORMATS",
+    "SCRAPERS",
+    "Export",
+    "Format",
+    "LoadContext",
+    "UnknownFormat",
+    "detect",
+    "load_file",
+    "merge_posts",
+]
 
-HEAD_BYTES = 64 * 1024
+
+class UnknownFormat(InputError):
+    """A file no format recognises (`ranking.load.propose` describes it for `validate`)."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +67,22 @@ class Format:
 #: `posted_at/timestamp` column would read as a canonical `posted_at`).
 SCRAPERS = [
     Format(r.name, r.description, r.matches, r.load)
-    for r in (*apify_linkedin.READERS, *apify_x.READERS, *brightdata.READERS, *phantombuster.READERS)
+    for r in (
+        *apify_linkedin.READERS,
+        *apify_x.READERS,
+        *brightdata.READERS,
+        *phantombuster.READERS,
+        *x_api.READERS,
+        *brightdata_profiles.READERS,
+    )
 ]
+
+#: A dataset of zero items (`ranking collect` writes one for a run that found nothing): read as no post.
+EMPTY = Format(empty.NAME, empty.DESCRIPTION, empty.matches, empty.load)
 
 FORMATS: list[Format] = [
     *SCRAPERS,
+    EMPTY,
     Format(canonical.NAME, canonical.DESCRIPTION, canonical.matches, canonical.load),
     Format(x_archive.NAME, x_archive.DESCRIPTION, x_archive.matches, x_archive.load),
     Format(x_analytics.CLASSIC, x_analytics.CLASSIC_DESCRIPTION, x_analytics.classic_matches, x_analytics.load_classic),
@@ -71,8 +99,7 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
 
     A file named by a `[[sources]]` mapping of the settings is that mapping's, whatever else it looks like.
     """
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
+    head = read_head(path, shown)
     if not head.strip():
         raise InputError.one(shown, "empty file")
     if any(mapped.pattern_matches(source, path, shown) for source in sources):
@@ -80,15 +107,23 @@ def detect(path: Path, shown: str, sources: tuple[Source, ...] = ()) -> Format:
     for fmt in FORMATS:
         if fmt.matches(path, head):
             return fmt
-    # the contract's own formats first, the scraping services' after
-    listed = [f for f in FORMATS if f not in SCRAPERS] + SCRAPERS
+    # the contract's own formats first, the scraping services' after (an empty download is nothing to give)
+    listed = [f for f in FORMATS if f not in SCRAPERS and f is not EMPTY] + SCRAPERS
     known = "; ".join(f"{f.name} ({f.description})" for f in listed)
-    raise InputError.one(shown, f"unknown export format. Known formats: {known}")
+    raise UnknownFormat.one(
+        shown,
+        "unknown export format; `ranking validate` describes the file and proposes a [[sources]] mapping. "
+        f"Known formats: {known}",
+    )
 
 
 def load_file(path: Path, shown: str, ctx: LoadContext) -> Export:
-    """Recognise and load one export file."""
-    return detect(path, shown, ctx.sources).load(path, shown, ctx)
+    """Recognise and load one export file (counting the characters read as U+FFFD)."""
+    fmt = detect(path, shown, ctx.sources)
+    with counting() as tally:
+        export = fmt.load(path, shown, ctx)
+    export.replaced = tally.replaced
+    return export
 
 
 def merge_posts(frames: list[pl.DataFrame]) -> pl.DataFrame:

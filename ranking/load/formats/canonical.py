@@ -14,7 +14,8 @@ from ranking import schema
 from ranking.errors import InputError
 from ranking.load.base import ROW, Export, LoadContext, ScannedExport, export_date
 from ranking.load.convert import SUFFIXES, canonical_plan, clean_columns, read_any, to_canonical
-from ranking.load.tabular import LINE
+from ranking.load.reading import reading
+from ranking.load.tabular import LINE, refuse_wide
 from ranking.load.values import check_problems
 
 NAME = "canonical"
@@ -60,8 +61,10 @@ def scan_parquet(path: Path, shown: str, ctx: LoadContext) -> ScannedExport:
     posts stay a query over the file, so that later stages read only the columns and row groups they need.
     """
     unreadable = "not a readable Parquet file ({}); is it truncated?"
+    reading(path, shown).scanned()  # hashed now: the run checks it is unchanged before its manifest says so
     try:
         names = pl.scan_parquet(path).collect_schema()
+        refuse_wide(names.names(), shown)
         rows = pl.scan_parquet(path).select(pl.len()).collect().item()
         if rows == 0:
             raise InputError.one(shown, "no posts in the file")

@@ -13,7 +13,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from ranking import schema
@@ -21,8 +20,9 @@ from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
 from ranking.load.sniff import owner, whole_number_text
-from ranking.load.tabular import LINE
+from ranking.load.tabular import LINE, refuse_long_fields
 from ranking.load.values import post_id_from_url
+from ranking.load.xlsx import open_workbook
 
 NAME = "linkedin-creator"
 DESCRIPTION = "LinkedIn creator analytics .xlsx"
@@ -45,8 +45,8 @@ class _Workbook:
 
     def __init__(self, path: Path, shown: str):
         self.shown = shown
+        self.reader = open_workbook(path, shown)  # its limits checked before any cell is read
         try:
-            self.reader = fastexcel.read_excel(path)
             names = list(self.reader.sheet_names)
         except Exception as exc:  # fastexcel raises its own kinds, and OSError/ValueError, for a damaged file
             raise InputError.one(
@@ -62,6 +62,7 @@ class _Workbook:
             frame = self.reader.load_sheet(self.sheets[name], header_row=None, dtypes="string").to_polars()
         except Exception as exc:  # as above: a damaged sheet
             raise InputError.one(self.shown, f"sheet {name} is not readable ({type(exc).__name__})") from None
+        refuse_long_fields(frame.with_row_index(LINE, offset=1), f"{self.shown}, sheet {name}")
         return [[None if c is None or not c.strip() else c.strip() for c in row] for row in frame.iter_rows()]
 
 

@@ -16,6 +16,7 @@ from ranking import schema
 from ranking.errors import InputError
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
+from ranking.load.reading import reading
 from ranking.load.sniff import has_columns, named, owner, pick_columns
 from ranking.load.tabular import read_table
 from ranking.load.values import link_media
@@ -83,7 +84,7 @@ def _media(media: pl.Expr, shared: pl.Expr) -> pl.Expr:
 
 def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load `Shares.csv`: the member's posts and reposts, with no counts."""
-    head = path.open("rb").read(64 * 1024)
+    head = reading(path, shown).head()
     when = export_date(path)
     if _is_comments(path, head) and not has_columns(head, "sharelink"):
         note = "comments on other members' posts are not posts: ignored"

@@ -15,13 +15,14 @@ import polars as pl
 
 from ranking import schema
 from ranking.errors import InputError
-from ranking.load.accounting import NOT_POSTS, OFF_ROSTER
+from ranking.load.accounting import NOT_POSTS, OFF_ROSTER, OTHER_AUTHOR, PLACEHOLDERS
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import SUFFIXES, read_any, to_canonical
-from ranking.load.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat
+from ranking.load.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat, read_head
+from ranking.load.scraped import authorship
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
-from ranking.load.values import media_value, normalise_handle, problems_where
+from ranking.load.values import media_value, normalise_handle, platform_from_url, problems_where
 from ranking.settings import SOURCE_FIELDS, Source
 
 NAME = "mapped"
@@ -94,11 +95,17 @@ def _field(name: str) -> str:
 
 
 def _select(frame: pl.DataFrame, source: Source, shown: str) -> pl.DataFrame:
-    """The mapped columns under their contract names, plus the file's columns already named like the contract."""
+    """The mapped columns under their contract names, plus the file's columns already named like the contract.
+
+    Several columns mapped onto one field give its first non-empty value, in the mapping's order (a repost's
+    time before the post's): those the file lacks are left out (a download without reposts has no repost time),
+    as long as one of them is there."""
     by_lower = {c.strip().lower(): c for c in frame.columns if c != LINE}
     by_lower.update({_field(c): c for c in frame.columns if c != LINE and _field(c) not in by_lower})
     by_lower.update({c.strip().lower(): by_lower[_field(c)] for c in source.columns if _field(c) in by_lower})
-    missing = [c for c in source.columns if c.strip().lower() not in by_lower]
+    targets = list(dict.fromkeys(source.columns.values()))
+    columns = {t: [c for c, target in source.columns.items() if target == t] for t in targets}
+    missing = [found[0] for found in columns.values() if all(c.strip().lower() not in by_lower for c in found)]
     if missing:
         raise InputError.one(
             shown,
@@ -106,11 +113,21 @@ def _select(frame: pl.DataFrame, source: Source, shown: str) -> pl.DataFrame:
             f"(the file has: {', '.join(c for c in frame.columns if c != LINE)})",
             1,
         )
-    taken = {by_lower[c.strip().lower()] for c in source.columns}
-    targets = set(source.columns.values())
+    present = {
+        t: [by_lower[c.strip().lower()] for c in found if c.strip().lower() in by_lower] for t, found in columns.items()
+    }
+    taken = {c for found in present.values() for c in found}
     kept = [c for c in frame.columns if c in SOURCE_FIELDS and c not in targets and c not in taken]
-    chosen = [pl.col(by_lower[c.strip().lower()]).alias(target) for c, target in source.columns.items()]
+    chosen = [_first(found).alias(target) for target, found in present.items()]
     return frame.select(*chosen, *kept, LINE)
+
+
+def _first(columns: list[str]) -> pl.Expr:
+    """A column, or the first non-empty value of several (read as text)."""
+    if len(columns) == 1:
+        return pl.col(columns[0])
+    values = [pl.col(c).cast(pl.String).str.strip_chars() for c in columns]
+    return pl.coalesce([pl.when(v != "").then(v) for v in values])
 
 
 def _kinds(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, list[str]]:
@@ -191,6 +208,38 @@ def _reposts(raw: pl.DataFrame, frame: pl.DataFrame, source: Source, shown: str)
     return frame.with_columns(pl.when(flags).then(pl.lit("repost")).otherwise(kind).alias("kind"))
 
 
+def _placeholders(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Leave out the records that stand for no post: an id of 0 or below, or neither a date nor a URL (how many)."""
+    date = pl.col("posted_at").cast(pl.String) if "posted_at" in frame.columns else pl.lit(None, pl.String)
+    link = pl.col("url").cast(pl.String) if "url" in frame.columns else pl.lit(None, pl.String)
+    number = pl.col("post_id").cast(pl.String) if "post_id" in frame.columns else pl.lit(None, pl.String)
+    empty = date.str.strip_chars().fill_null("").eq("") & link.str.strip_chars().fill_null("").eq("")
+    none = empty | number.str.strip_chars().str.contains(r"^(?:-\d+|0+)$").fill_null(False)
+    if "posted_at" not in frame.columns:
+        return frame, 0  # a file without dates at all is told so by the conversion
+    return frame.filter(~none), frame.filter(none).height
+
+
+def _in_folder(frame: pl.DataFrame, ctx: LoadContext, source: Source) -> tuple[pl.DataFrame, int]:
+    """A file in an executive's folder whose records name their author: another account's post is the
+    executive's repost of it (in their feed), else skipped (how many); the folder then says whose each record is."""
+    if ctx.executive_id is None or "handle" not in frame.columns or "executive_id" in frame.columns:
+        return frame, 0
+    url = pl.col("url").cast(pl.String) if "url" in frame.columns else pl.lit(None, pl.String)
+    given = pl.col("platform").cast(pl.String).str.to_lowercase() if "platform" in frame.columns else pl.lit(None)
+    told = frame.with_columns(
+        pl.coalesce(given, platform_from_url(url), pl.lit(source.platform or None, pl.String)).alias("platform"),
+        (pl.col("kind") if "kind" in frame.columns else pl.lit("post")).fill_null("post").alias("kind"),
+        (pl.col("reposted_from") if "reposted_from" in frame.columns else pl.lit(None, pl.String)).alias(
+            "reposted_from"
+        ),
+        pl.col("handle").cast(pl.String),
+    )
+    told = authorship(told, ctx, ctx.executive_id)
+    others = told.filter(pl.col("kind") == "__other").height
+    return told.filter(pl.col("kind") != "__other").drop("handle"), others
+
+
 def _owned(frame: pl.DataFrame, ctx: LoadContext) -> tuple[pl.DataFrame, int]:
     """Leave out the rows of a multi-author file whose handle is no roster executive's (how many were)."""
     if ctx.executive_id is not None or ctx.strict or "handle" not in frame.columns or "executive_id" in frame.columns:
@@ -205,8 +254,7 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a file through the first `[[sources]]` mapping that names it, else the ready mapping it matches."""
     source = next((s for s in ctx.sources if pattern_matches(s, path, shown)), None)
     if source is None:
-        with path.open("rb") as handle:
-            source = _builtin_for(path, handle.read(64 * 1024))
+        source = _builtin_for(path, read_head(path, shown))
     if source is None:
         raise InputError.one(shown, "no [[sources]] mapping names this file")
     raw = _read(path, shown)
@@ -214,7 +262,15 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     frame = _reposts(raw, _select(raw, source, shown), source, shown)
     frame, notes = _kinds(frame, source)
     skipped = {NOT_POSTS: records - frame.height} if frame.height < records else {}
+    frame, placeholders = _placeholders(frame)
+    if placeholders:
+        skipped[PLACEHOLDERS] = placeholders
+        notes.append(f"{placeholders} record{'s' if placeholders != 1 else ''} skipped: {PLACEHOLDERS}")
     frame, off = _owned(frame, ctx)
+    frame, others = _in_folder(frame, ctx, source)
+    if others:
+        skipped[OTHER_AUTHOR] = others
+        notes.append(f"{others} record{'s' if others != 1 else ''} skipped: {OTHER_AUTHOR}")
     if off:
         skipped[OFF_ROSTER] = off
         notes.append(f"{off} record{'s' if off != 1 else ''} skipped: {OFF_ROSTER}")

@@ -21,6 +21,8 @@ from ranking import schema
 from ranking.errors import InputError, Problem
 from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
+from ranking.load.reading import LongRun, reading, too_long
+from ranking.load.repair import clean, may_hold_surrogates
 from ranking.load.sniff import named, owner, unescape
 from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode
@@ -55,7 +57,8 @@ def archive_date(path: Path) -> datetime:
     """
     manifest = path.with_name("manifest.js")
     if manifest.is_file():
-        found = _GENERATED.search(decode(manifest.read_bytes()[: 1 << 16]))
+        with manifest.open("rb") as handle:  # its start only, whatever its size
+            found = _GENERATED.search(decode(handle.read(1 << 16)))
         if found:
             try:
                 return datetime.fromisoformat(found.group(1).replace("Z", "+00:00")).astimezone(UTC)
@@ -68,6 +71,7 @@ def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
     """The elements of the JSON array at `start`, each with the line it starts on."""
     decoder = DECODER
     length = len(text)
+    surrogates = may_hold_surrogates(text)
     line, counted = 1, 0
 
     def skip(i: int) -> int:
@@ -98,7 +102,7 @@ def _records(text: str, start: int, shown: str) -> Iterator[tuple[int, Any]]:
             raise InputError.one(shown, f"not valid JSON ({exc})", line_at(i)) from None
         except (ValueError, RecursionError):
             raise InputError.one(shown, "not valid JSON (nested too deep)", line_at(i)) from None
-        yield line_at(i), record
+        yield line_at(i), clean(record) if surrogates else record
         i = skip(end)
         if i < length and text[i] == ",":
             i = skip(i + 1)
@@ -208,7 +212,11 @@ def _profile(ctx: LoadContext, executive: str) -> str:
 
 def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load one X archive file: the tweets of a tweets file, nothing (with a note) from the archive's other files."""
-    text = decode(path.read_bytes())
+    source = reading(path, shown)
+    try:  # as a JSON file: a value too long is refused before it is parsed
+        text = decode(source.data(runs=6 * source.limits.field_chars))
+    except LongRun as exc:
+        raise InputError.one(shown, too_long(source.limits), exc.line) from None
     found = _ASSIGNMENT.match(text.lstrip("\ufeff"))
     start = len(text) - len(text.lstrip("\ufeff")) + (found.end() if found else 0)
     if _MANIFEST.match(text.lstrip("\ufeff")):
