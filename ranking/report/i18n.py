@@ -53,10 +53,11 @@ class Translator:
         return self(f"quality.skipped.{form}", n=self.number(count), reason=self(f"skip.{key}"))
 
     def plural(self, key: str, n: int, **values: object) -> str:
-        """The label `key.one`, `key.other`… that the language's plural rule (CLDR, by babel) picks for `n`, with
-        `n` given to it formatted (`{n}`): `and 1 more` / `and 49,980 more`, `et 1 autre` / `et 1 234 autres`."""
+        """The label `<key>.<form>` for the count `n`, the form its language's plural rule gives (CLDR, by
+        babel: `one` or `other` in English; `one` for 0 and 1 in French, `many` for whole millions), `{n}` in it
+        formatted as a number; `<key>.other` when the catalogue has no label of that form."""
         form = Locale.parse(self.locale).plural_form(n)
-        chosen = f"{key}.{form}" if f"{key}.{form}" in catalogue(self.lang) else f"{key}.other"
+        chosen = f"{key}.{form}" if self.has(f"{key}.{form}") else f"{key}.other"
         return self(chosen, n=self.number(n), **values)
 
     def number(self, value: float | int | None, decimals: int = 0) -> str:
