@@ -47,7 +47,10 @@ ROLES = ["Directrice financière", "Directeur médical", "DRH", "Directrice R&D"
          "Directrice des affaires publiques", "Directeur commercial", "Directrice de la communication"]  # fmt: skip
 
 CANONICAL = ["platform", "post_id", "executive_id", "posted_at", "kind", "text", "url",
-             "reactions", "comments", "shares", "engagements", "impressions"]  # fmt: skip
+             "reactions", "comments", "shares", "engagements", "impressions", "media"]  # fmt: skip
+#: Each post's format (issue 24), read from a hash of its id (the other columns' random draws stay the same):
+#: formats in these proportions, in percent.
+MEDIA_SHARES = {"text": 30, "image": 34, "video": 8, "document": 10, "link": 12, "article": 3, "poll": 2, "event": 1}
 LINKEDIN_BASE = 6_800_000_000_000_000_000
 X_BASE = 1_400_000_000_000_000_000
 
@@ -158,6 +161,7 @@ def _month_posts(
                 pl.col("__c").replace_strict(list(range(len(CLOSINGS))), CLOSINGS),
             ).alias("text"),
             *[pl.col(c).replace(-1, None) for c in ("reactions", "comments", "shares", "engagements", "impressions")],
+            _media().alias("media"),
         )
         .with_columns(
             pl.when(pl.col("__linkedin"))
@@ -167,6 +171,16 @@ def _month_posts(
         )
         .select(CANONICAL)
     )
+
+
+def _media() -> pl.Expr:
+    """A post's format from a hash of its id, in the proportions of MEDIA_SHARES."""
+    bounds = np.cumsum(list(MEDIA_SHARES.values()))
+    draw = (pl.col("__id").hash(SEED) % 100).cast(pl.Int64)
+    chosen = pl.lit(list(MEDIA_SHARES)[-1])
+    for name, bound in reversed(list(zip(MEDIA_SHARES, bounds, strict=True))[:-1]):
+        chosen = pl.when(draw < int(bound)).then(pl.lit(name)).otherwise(chosen)
+    return chosen
 
 
 def generate(
@@ -218,6 +232,7 @@ def generate(
         "seed": seed,
         "year": year,
         "files": 12,
+        "media": True,
     }
     (root / MARKER).write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
@@ -225,7 +240,8 @@ def generate(
 
 def ensure(root: Path, posts: int, executives: int, companies: int | None = None, seed: int = SEED) -> Path:
     """Generate the workspace unless `root` already holds the same one."""
-    wanted = {"posts": posts, "executives": executives, "companies": companies or max(1, executives // 10)}
+    wanted = {"posts": posts, "executives": executives, "companies": companies or max(1, executives // 10),
+              "media": True}  # fmt: skip
     marker = root / MARKER
     if marker.exists():
         have = json.loads(marker.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ranking.content.tone import TONE_COLUMNS, TONES
-from ranking.errors import InputError
+from ranking.errors import InputError, UsageError
 from ranking.interrupt import abandonable, interruptible
 from ranking.load.workspace import load_workspace
 from ranking.outputs.tables import local_time
@@ -22,6 +22,7 @@ from ranking.pipeline import compute, explained_posts
 from ranking.score import catalogue
 from ranking.score.catalogue import Measure
 from ranking.score.measures import post_measures
+from ranking.score.what_works import DIMENSIONS, cell_posts
 from ranking.settings import Scoring
 
 
@@ -257,3 +258,95 @@ def render_measures(explanation: Explanation) -> list[RenderableType]:
         "roster's executives with a value (ties count half)."
     )
     return [table, note, *[line for scope in SCOPES for line in _measure_lines(explanation, scope)]]
+
+
+@dataclass(frozen=True)
+class CellExplanation:
+    """One team's cell of what works (ranking.score.what_works) and the posts behind it."""
+
+    period: Period
+    company: str
+    company_name: str
+    row: dict[str, Any] | None  # the cell's row of what_works.csv (none: the team has no post there)
+    posts: pl.DataFrame  # local_time, executive_id, name, platform, post_id, influence: the team's posts of the cell
+    sector_posts: int  # every team's posts in the cell
+    min_posts: int
+
+
+def parse_cell(text: str) -> tuple[str, str, str]:
+    """`COMPANY:DIMENSION:VALUE` (the first three columns of what_works.csv) as its three parts; UsageError when
+    it is not of that form or names another dimension."""
+    parts = text.split(":", 2)
+    if len(parts) != 3 or not all(parts):
+        raise UsageError(f"--cell {text!r}: expected COMPANY:DIMENSION:VALUE, e.g. acme:media:video")
+    if parts[1] not in DIMENSIONS:
+        raise UsageError(f"--cell {text!r}: the dimension is one of {', '.join(DIMENSIONS)}, not {parts[1]!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def explain_cell(root: Path, period: Period, cell: str) -> CellExplanation:
+    """Load the workspace at `root` and show the year-to-date posts behind one cell of what_works.csv
+    (`COMPANY:DIMENSION:VALUE`); InputError naming companies.csv for an unknown company."""
+    company, dimension, value = parse_cell(cell)
+    with interruptible():
+        return abandonable(lambda: _explain_cell(root, period, company, dimension, value))
+
+
+def _explain_cell(root: Path, period: Period, company: str, dimension: str, value: str) -> CellExplanation:
+    ws = load_workspace(root)
+    named = ws.companies.filter(pl.col("company") == company)
+    if named.height == 0:
+        raise InputError.one(root / "companies.csv", f"unknown company '{company}' (not in companies.csv)")
+    data = compute(ws, period)
+    timezone = ws.settings.scoring.timezone
+    in_cell = cell_posts(data.posts["ytd"], timezone).filter(
+        (pl.col("dimension") == dimension) & (pl.col("value") == value)
+    )
+    people = ws.roster.lazy().select("executive_id", "name")
+    posts = (
+        in_cell.filter(pl.col("company") == company)
+        .join(people, on="executive_id", how="left")
+        .sort(["posted_at", "platform", "post_id"])
+        .select(
+            local_time("posted_at", timezone).alias("local_time"),
+            "executive_id",
+            "name",
+            "platform",
+            "post_id",
+            "influence",
+        )
+        .collect()
+    )
+    sector = in_cell.select(pl.len()).collect().item()
+    rows = data.works.cells.filter(
+        (pl.col("company") == company) & (pl.col("dimension") == dimension) & (pl.col("value") == value)
+    )
+    row = rows.row(0, named=True) if rows.height else None
+    name = str(named.get_column("name").item())
+    return CellExplanation(period, company, name, row, posts, sector, ws.settings.measures.min_posts)
+
+
+def render_cell(explanation: CellExplanation) -> list[RenderableType]:
+    """The cell's figures, then each post behind it (names and ids as `Text`: never read as markup)."""
+    e, r = explanation, explanation.row
+    head = Text.assemble((e.company_name, "bold"), f" ({e.company}) — {e.period}, year to date")
+    if r is None:
+        line = Text(f"No own post with a count in this cell ({e.sector_posts:,} in the sector).")
+        return [Group(head, line)]
+    interval = "–" if r["ratio_low"] is None else f"{r['ratio_low']:.2f}–{r['ratio_high']:.2f}×"
+    ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}×"
+    figures = Text(
+        f"{r['dimension']} = {r['value']}: {r['posts']:,} posts, median influence {_number(r['median_influence'])}; "
+        f"sector {r['sector_posts']:,} posts, median {_number(r['sector_median_influence'])}; ratio {ratio}, "
+        f"90 % interval {interval}; verdict {r['verdict']} (from {e.min_posts} posts; better or worse only when "
+        "the interval excludes 1)."
+    )
+    table = Table(title="The team's posts in the cell", title_justify="left")
+    for column in ("date", "executive", "platform", "post_id", "influence"):
+        table.add_column(column, justify="right" if column == "influence" else "left", overflow="fold")
+    for p in e.posts.iter_rows(named=True):
+        table.add_row(
+            p["local_time"][:16].replace("T", " "), Text(p["name"] or p["executive_id"]), p["platform"],
+            Text(p["post_id"]), _number(p["influence"], 0),
+        )  # fmt: skip
+    return [Group(head, figures, table)]

@@ -35,6 +35,7 @@ from ranking.report.leaderboard import leaderboard_context
 from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table, with_influence
+from ranking.score.what_works import WhatWorks, what_works
 from ranking.settings.checks import untranslated
 from ranking.text.safe import file_name
 
@@ -54,6 +55,7 @@ class RunData:
     executives: pl.DataFrame  # executives.csv: the contract's columns, then the tone shares
     companies: pl.DataFrame  # companies.csv: the same for the teams
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures), in both tables too
+    works: WhatWorks  # each team's formats, topics and slots against the sector's (year to date): what_works.csv
     report: ReportData  # what the documents are built from
     warnings: tuple[str, ...] = ()  # the run's own (executives without any post of the month, `check_month`)
 
@@ -110,8 +112,10 @@ def compute(
     measured = measures(scores, posts, ws.roster, ws.settings.measures.min_posts)
     executives = with_measures(executives, measured.executives, "executive_id")
     companies = with_measures(companies, measured.companies, "company")
-    report = report_data(ws, scores, posts, period, measured)
-    return RunData(ws, period, scores, posts, executives, companies, measured, report, tuple(notes))
+    # What works (issue 24): the year to date's cells, once, for the tables and both documents.
+    works = what_works(posts["ytd"], ws.settings.scoring.timezone, ws.settings.measures.min_posts)
+    report = report_data(ws, scores, posts, period, measured, works)
+    return RunData(ws, period, scores, posts, executives, companies, measured, works, report, tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,11 @@ class RunResult:
 
 
 def write_tables(data: RunData, folder: Path, lang: str, workbook: bool = True) -> None:
-    """executives.csv, companies.csv, posts.csv (a streaming query) and, with `workbook`, ranking.xlsx into
-    `folder` (`write` has a worker write the workbook: `workbook_arguments`)."""
+    """executives.csv, companies.csv, what_works.csv, posts.csv (a streaming query) and, with `workbook`,
+    ranking.xlsx into `folder` (`write` has a worker write the workbook: `workbook_arguments`)."""
     write_csv(data.executives, folder / "executives.csv")
     write_csv(data.companies, folder / "companies.csv")
+    write_csv(data.works.cells, folder / "what_works.csv")
     sink_csv(posts_query(data.posts["ytd"], data.workspace.settings.scoring.timezone), folder / "posts.csv")
     if workbook:
         write_workbook(*workbook_arguments(data, folder, lang))
@@ -137,9 +142,9 @@ def write_tables(data: RunData, folder: Path, lang: str, workbook: bool = True) 
 
 def workbook_arguments(
     data: RunData, folder: Path, lang: str
-) -> tuple[dict[Scope, ScopeScores], Path, str, Period, Measured]:
+) -> tuple[dict[Scope, ScopeScores], Path, str, Period, Measured, pl.DataFrame]:
     """The arguments of `write_workbook` for the run's ranking.xlsx."""
-    return data.scores, folder / "ranking.xlsx", lang, data.period, data.measured
+    return data.scores, folder / "ranking.xlsx", lang, data.period, data.measured, data.works.cells
 
 
 def write(
@@ -160,7 +165,7 @@ def write(
         extra_inputs.append(InputFile(str(ws.root / ws.settings.report.logo), digest, "logo", 0))
     files: list[str] = []
     with staged_directory(out / str(period), KEPT_ACROSS_RUNS, before_removal=pdfs.abort) as folder:
-        tables = ["executives.csv", "companies.csv", "posts.csv", "ranking.xlsx"]
+        tables = ["executives.csv", "companies.csv", "what_works.csv", "posts.csv", "ranking.xlsx"]
         ranked = data.report.teams["ytd"].get_column("company").to_list()
         board = leaderboard_context(data.report, lang)
 

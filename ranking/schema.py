@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import polars as pl
 
 UTC_INSTANT = pl.Datetime("us", "UTC")
@@ -13,6 +15,7 @@ POSTS: dict[str, pl.DataType] = {
     "executive_id": pl.String(),
     "posted_at": UTC_INSTANT,
     "kind": pl.String(),  # "post" | "reply" | "quote" | "repost"
+    "media": pl.String(),  # a `Media` value, null when the export does not say; a repost: its original's
     "text": pl.String(),
     "url": pl.String(),
     "reactions": pl.Int64(),
@@ -29,6 +32,10 @@ POSTS: dict[str, pl.DataType] = {
 
 PLATFORMS = ("linkedin", "x")
 KINDS = ("post", "reply", "quote", "repost")
+#: A post's format (issue 24): what it shows beside its text. `document` is a carousel or a PDF, `article` a
+#: long-form article written on the platform (a LinkedIn article or newsletter), `link` a card of an outside page.
+Media = Literal["text", "image", "video", "document", "article", "poll", "link", "event"]
+MEDIA: tuple[str, ...] = get_args(Media)
 COUNTS = ("reactions", "comments", "shares", "engagements", "impressions")
 
 

@@ -74,6 +74,7 @@ def test_run_writes_the_contract_outputs(tmp_path: Path) -> None:
         "manifest.json",
         "posts.csv",
         "ranking.xlsx",
+        "what_works.csv",
     ]
     assert sorted(p.name for p in (folder / "companies").iterdir()) == ["acme.pdf", "beta.pdf"]
     executives = (folder / "executives.csv").read_text(encoding="utf-8").splitlines()

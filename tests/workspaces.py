@@ -276,3 +276,37 @@ def measures_workspace(tmp_path: Path, toml: str | None = None) -> Path:
     root = workspace(tmp_path / "measures", people, toml=toml)
     write_csv(root / "exports" / "posts.csv", [*POST_FIELDS, "impressions"], posts)
     return root
+
+
+def what_works_workspace(tmp_path: Path, toml: str | None = None) -> Path:
+    """Five teams for what works (ranking.score.what_works), posts of October 2021 (Mondays to Fridays at 10:00
+    UTC, a morning in Paris) with their format in the canonical `media` column:
+
+    - `base`, the mass of the sector: 60 videos and 40 text posts of influence 8 to 12;
+    - `vid`: 15 videos of influence 50 to 70 (clearly better than the sector's), 6 text posts of 10;
+    - `noisy`: 9 videos of influence 2 to 40, median 12 (within noise);
+    - `few`: 2 videos of influence 100 (under the minimum of 3);
+    - `zone`: one text post at 23:30 UTC on Tuesday 5 October (Wednesday night in Paris, a Tuesday evening in
+      UTC) and one without a stated format."""
+    people = [person("base1", "base", ceo=True), person("base2", "base"), person("vid1", "vid", ceo=True),
+              person("noisy1", "noisy", ceo=True), person("few1", "few", ceo=True), person("zone1", "zone", ceo=True)]  # fmt: skip
+    days = [d for d in range(1, 32) if datetime(2021, 10, d).weekday() < 5]
+    rows: list[dict[str, Any]] = []
+
+    def add(who: str, media: str, reactions: list[int]) -> None:
+        for i, r in enumerate(reactions):
+            day = days[(len(rows) + i) % len(days)]
+            when = f"2021-10-{day:02d}T10:{(len(rows) + i) % 60:02d}:00Z"
+            rows.append(post(f"{who}-{media}-{i}", who, when, reactions=r, media=media))
+
+    add("base1", "video", [8 + i % 5 for i in range(60)])
+    add("base2", "text", [8 + i % 5 for i in range(40)])
+    add("vid1", "video", [50 + (i * 7) % 21 for i in range(15)])
+    add("vid1", "text", [10] * 6)
+    add("noisy1", "video", [2, 30, 5, 25, 12, 40, 3, 20, 14])
+    add("few1", "video", [100, 100])
+    rows.append(post("zone-late", "zone1", "2021-10-05T23:30:00Z", reactions=10, media="text"))
+    rows.append(post("zone-unknown", "zone1", "2021-10-06T10:00:00Z", reactions=10, media=""))
+    root = workspace(tmp_path / "works", people, toml=toml)
+    write_csv(root / "exports" / "posts.csv", [*POST_FIELDS, "media"], rows)
+    return root

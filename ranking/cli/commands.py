@@ -228,25 +228,40 @@ def sources(workspace: Path, period: Period | None, as_apify: bool) -> None:
 @cli.command(context_settings=CONTEXT)
 @workspace_option
 @period_option
-@click.argument("executive_id")
-def explain(workspace: Path, period: Period | None, executive_id: str) -> None:
+@click.argument("executive_id", required=False)
+@click.option(
+    "--cell",
+    metavar="COMPANY:DIMENSION:VALUE",
+    help="Instead of an executive: the posts behind one cell of what_works.csv (e.g. acme:media:video, "
+    "acme:topic:covid, acme:slot:tue-morning).",
+)
+def explain(workspace: Path, period: Period | None, executive_id: str | None, cell: str | None) -> None:
     """Show how EXECUTIVE_ID's score and tone were made: each post of the year to date, its counts, its
-    influence, its tone and the rule (with the link or handle) that decided it.
+    influence, its tone and the rule (with the link or handle) that decided it. With --cell, show one team's
+    cell of what works instead: its figures and the posts behind them.
 
-    Example:
+    Examples:
 
         ranking explain --workspace fixtures/demo --period 2021-10 romain-jolivald
+
+        ranking explain --workspace fixtures/demo --period 2021-10 --cell azurel:media:video
     """
     from ranking.explain import explain as explain_executive
-    from ranking.explain import render
+    from ranking.explain import explain_cell, render, render_cell
 
+    if (executive_id is None) == (cell is None):
+        raise click.UsageError("give either EXECUTIVE_ID or --cell COMPANY:DIMENSION:VALUE")
     period, _ = chosen_period(workspace, period, quiet=False)
     with domain_errors("explain"):
-        explanation = explain_executive(workspace, period, executive_id)
+        parts = (
+            render_cell(explain_cell(workspace, period, cell))
+            if cell
+            else render(explain_executive(workspace, period, executive_id or ""))
+        )
     console = Console()
     if not console.is_terminal:  # a pipe or a file: wide enough for one line per post
         console = Console(width=200)
-    for part in render(explanation):
+    for part in parts:
         console.print(part)
 
 

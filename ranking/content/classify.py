@@ -20,11 +20,11 @@ CLASSIFIED = ("company", "tone", "tone_match", "tone_reason", "topics", "complia
 #: posts of its one executive again, whole).
 HELD = (
     "platform", "post_id", "executive_id", "posted_at", "kind", "reactions", "comments", "shares", "engagements",
-    "impressions", "company", "influence", "tone", "topics", "compliance",
+    "impressions", "media", "company", "influence", "tone", "topics", "compliance",
 )  # fmt: skip
 #: Columns of HELD with a few values, held as categories (4 bytes a post instead of 16 as strings); `topics` too,
 #: a list of them.
-CATEGORICAL = ("platform", "kind", "tone")
+CATEGORICAL = ("platform", "kind", "media", "tone")
 #: What tells a merged post from every other (ranking.load.merge keys a repost by its reposter too).
 POST_KEY = ("platform", "post_id", "executive_id", "kind")
 #: The columns of a post `with_texts` reads back.

@@ -253,6 +253,17 @@ def canonical_plan(
         )
     else:
         values.append(pl.lit("post").alias("kind"))
+    if "media" in have:
+        # optional: a canonical file states a post's format in the schema's words (any case); empty: not said
+        raws.append(pl.col("media").alias("__raw_media"))
+        given = pl.col("__raw_media").cast(pl.String).str.strip_chars()
+        values.append(pl.when(given != "").then(given.str.to_lowercase()).alias("media"))
+        checks.append(
+            Check(
+                pl.col("media").is_not_null() & ~pl.col("media").is_in(list(schema.MEDIA)),
+                pl.format(f"media must be one of {', '.join(schema.MEDIA)} or empty, not '{{}}'", pl.col("media")),
+            )
+        )
     if "text" in have and names["text"] != pl.String:
         values.append(pl.col("text").cast(pl.String))
     for name in _LIST_FIELDS:

@@ -32,7 +32,9 @@ from ranking.text.phrase import Phrase
 from ranking.text.phrase import skipped as skipped_note
 
 #: The columns a reader makes of a service's fields (all strings, but `error`, a boolean).
-SCRAPED = ("platform", "post_id", "kind", "posted_at", "text", "url", "reactions", "comments", "shares",
+#: `media` is a canonical format (ranking.schema.MEDIA: `ranking.load.values.media_value` reads a service's word
+#: for it), null where the download does not say.
+SCRAPED = ("platform", "post_id", "kind", "media", "posted_at", "text", "url", "reactions", "comments", "shares",
            "impressions", "handle", "reposted_from", "snapshot", "followers", "alias", "error")  # fmt: skip
 
 
@@ -62,6 +64,18 @@ class Fields:
         if not found:
             return pl.lit(False)
         return pl.any_horizontal([pl.col(c).cast(pl.String).str.strip_chars().fill_null("") != "" for c in found])
+
+    def present(self, *names: str) -> bool:
+        """Whether the download has any of these fields at all (a nested object: any field of it), on any record."""
+        prefixes = [n.replace(".", "/").lower() for n in names]
+        return any(low == p or low.startswith(p + "/") for low in self._by_lower for p in prefixes)
+
+    def media(self, *stated: pl.Expr, fields: tuple[str, ...]) -> pl.Expr:
+        """A post's format: the first of `stated` (canonical values or nulls) that says it; `text` for a record
+        that says none when the download has any of `fields` (the service states the format of each post it
+        gives), null when it has none of them (a download without them says nothing)."""
+        plain = [pl.lit("text")] if self.present(*fields) else []
+        return pl.coalesce([*stated, *plain, pl.lit(None, pl.String)])
 
     def true(self, *names: str) -> pl.Expr:
         """Whether a boolean field is true (written `true`, `True`, `1` or `yes`, as services write them)."""
@@ -248,7 +262,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
         return Export(path, shown, fmt, schema.empty_posts(), when, notes, platform=reader.platform,
                       records=records, skipped=skipped, examples=examples)  # fmt: skip
     canonical = frame.select(
-        "executive_id", "platform", "post_id", "kind", "posted_at", "text", "url", *schema.COUNTS[:3],
+        "executive_id", "platform", "post_id", "kind", "media", "posted_at", "text", "url", *schema.COUNTS[:3],
         "impressions", "reposted_from", "snapshot", LINE,
     )  # fmt: skip
     posts, problems = to_canonical(canonical, ctx, shown, when)

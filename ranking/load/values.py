@@ -11,7 +11,7 @@ import polars as pl
 
 from ranking.errors import Problem
 from ranking.load.tabular import LINE
-from ranking.schema import UTC_INSTANT
+from ranking.schema import MEDIA, UTC_INSTANT
 
 if TYPE_CHECKING:
     from polars._typing import EngineType
@@ -263,3 +263,42 @@ def normalise_handle(value: pl.Expr) -> pl.Expr:
         r"(?:linkedin\.com/(?:in|company|school|showcase)/|^/?(?:in|company)/|(?:twitter|x)\.com/)([^/?#]+)", 1
     )
     return pl.coalesce(from_url, lowered).str.strip_chars_start("@").str.strip_chars("/ ")
+
+
+#: The words exports use for a post's format, folded to lower case, and the canonical value each means
+#: (ranking.schema.MEDIA, themselves included): a word not listed says nothing, and the post's format stays unknown.
+MEDIA_WORDS: dict[str, str] = {
+    **{m: m for m in MEDIA},
+    # the English words of the platforms and services, and the French ones of listening tools' exports
+    **dict.fromkeys(("images", "photo", "photos", "picture", "multi_image", "multiimage"), "image"),
+    **dict.fromkeys(
+        ("videos", "animated_gif", "gif", "native_video", "linkedin_video", "linkedinvideo", "vidéo", "vidéos"), "video"
+    ),
+    **dict.fromkeys(("documents", "pdf", "carousel", "carrousel"), "document"),
+    **dict.fromkeys(("articles", "newsletter", "pulse"), "article"),
+    **dict.fromkeys(("polls", "sondage"), "poll"),
+    **dict.fromkeys(("events", "événement", "evenement"), "event"),
+    **dict.fromkeys(("url", "card", "external", "link_card", "summary_large_image", "summary", "lien"), "link"),
+    **dict.fromkeys(("text_only", "textonly", "none", "plain", "texte"), "text"),
+}
+
+
+def media_value(word: pl.Expr) -> pl.Expr:
+    """The canonical format (ranking.schema.MEDIA) an export's word for it means (`MEDIA_WORDS`: `Images`,
+    `photo`, `animated_gif`, …), null for an empty or unknown word."""
+    folded = word.cast(pl.String).str.strip_chars().str.to_lowercase().str.replace_all(r"[\s-]+", "_")
+    return folded.replace_strict(MEDIA_WORDS, default=None, return_dtype=pl.String)
+
+
+def link_media(url: pl.Expr) -> pl.Expr:
+    """The format of a post sharing `url`: `article` for an article written on LinkedIn (linkedin.com/pulse/),
+    `link` for any other page; null without a URL."""
+    found = url.cast(pl.String).str.strip_chars()
+    article = found.str.contains(r"(?i)linkedin\.com/pulse/").fill_null(False)
+    return (
+        pl.when(found.is_null() | (found == ""))
+        .then(None)
+        .when(article)
+        .then(pl.lit("article"))
+        .otherwise(pl.lit("link"))
+    )

@@ -25,6 +25,7 @@ from ranking.report.rows import (
     methodology,
     series,
 )
+from ranking.report.works import CompanyWorks, company_works_builder
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,10 @@ class CompanyContext(Header):
         "the team and each executive against the sector on the measures beyond volume (no executive when "
         "`beyond_volume` is not in `sections`)"
     )
+    works: CompanyWorks = described("the page what works for your team: formats, topics and slots against the sector")
     sections: frozenset[str] = described(
         "the parts printed after the first page (`report.sections`: executives, posts, beyond_volume, tone, "
-        "executive_tones, topics, data_quality, compliance)"
+        "executive_tones, topics, what_works, data_quality, compliance)"
     )
 
 
@@ -266,6 +268,7 @@ def iter_company_contexts(
     )
     shared = header(data.period, lang, data.settings, data.logo.as_uri() if data.logo else None, *data.window_posts)
     settings_used = methodology(data.settings)
+    works = company_works_builder(data.works, lang)
 
     def standing(scope: Scope, own: dict) -> Standing:
         return Standing(scope=scope, of=data.companies.height, **{n: own[n] for n in standing_fields})
@@ -300,6 +303,7 @@ def iter_company_contexts(
             beyond=company_beyond(
                 frames, company, [r["executive_id"] for r in rows] if "beyond_volume" in sections else []
             ),
+            works=works(company, own["ytd"]["name"]),
             sections=sections,
         )
 

@@ -27,6 +27,7 @@ from ranking.score.series import (
     team_best_posts,
     team_monthly_scores,
 )
+from ranking.score.what_works import WhatWorks
 from ranking.settings import Scoring, Settings, logo_file
 
 
@@ -77,6 +78,7 @@ class ReportData:
     content: ContentFacts  # tone mixes, topics and flagged posts of the year to date (ranking.report.content)
     measured: Measured  # the measures beyond volume of each scope (ranking.score.measures)
     movers: Moves  # the month's climbers and fallers
+    works: WhatWorks  # formats, topics and slots of each team against the sector's (ranking.score.what_works)
     window_posts: tuple[int, int]  # posts and reposts of the month and of the year to date (0: an empty month)
 
 
@@ -162,12 +164,14 @@ def report_data(
     posts: Mapping[Scope, pl.DataFrame],
     period: Period,
     measured: Measured,
+    works: WhatWorks,
 ) -> ReportData:
     """Gather what the leaderboard and the company reports show, once for all documents and languages.
 
     `posts` are the classified posts of each scope's window (ranking.pipeline reads and classifies them once,
     without their texts: those of the best and flagged posts are read back from `ws.scan`);
-    `measured` their measures beyond volume (ranking.pipeline.compute: the one place they are computed)."""
+    `measured` their measures beyond volume and `works` the cells of what works (ranking.pipeline.compute: the
+    one place they are computed)."""
     weights = ws.settings.scoring
     report = ws.settings.report
     split = {scope: platform_scores(posts[scope], ws.roster) for scope in scores}
@@ -206,4 +210,5 @@ def report_data(
         # Only those with a score of the month climb or fall: a rank among the zeros moves as others score.
         movers=Moves(*movers(month_teams, report.movers), *movers(month_people, report.movers)),
         window_posts=(window_posts(scores["month"]), window_posts(scores["ytd"])),
+        works=works,
     )

@@ -25,6 +25,7 @@ from ranking.report.rows import (
     rows,
     series,
 )
+from ranking.report.works import SectorWorks, sector_works
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class LeaderboardContext(Header):
     quality: Quality = described("the data-quality page")
     content: BoardContent = described("tones and topics only: the compliance flags never reach the public leaderboard")
     beyond: BeyondVolume = described("the page beyond volume: teams by share of voice, resonance, engagement rate")
+    works: SectorWorks = described("the sector page of what works: formats and topics by median influence")
 
 
 def _tables(data: ReportData, scope: Scope) -> ScopeTables:
@@ -106,4 +108,5 @@ def leaderboard_context(data: ReportData, lang: str) -> LeaderboardContext:
         quality=quality(data, companies=shown_teams),
         content=board_content(data.content, ytd),
         beyond=beyond_volume(data.measured, data.companies, data.settings.measures.min_posts, report.top_teams),
+        works=sector_works(data.works, lang),
     )

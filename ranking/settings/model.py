@@ -17,14 +17,15 @@ MAX_DEADLINE = 86_400
 #: What a `[[sources]]` column may map onto: the contract's post fields, or whose post it is.
 SOURCE_FIELDS = (
     "platform", "post_id", "executive_id", "handle", "posted_at", "kind", "text", "url", "reactions", "comments",
-    "shares", "engagements", "impressions", "links", "mentions", "reposted_from", "snapshot",
+    "shares", "engagements", "impressions", "links", "mentions", "reposted_from", "snapshot", "media",
 )  # fmt: skip
 SOURCE_KINDS = ("post", "reply", "quote", "repost", "ignore")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 #: The parts of a company report after its first page (rank, movement, the team's trend and its peers, always
 #: printed), in the order they print; `report.sections` lists those a workspace's reports print.
 COMPANY_SECTIONS = (
-    "executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "data_quality", "compliance",
+    "executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "what_works", "data_quality",
+    "compliance",
 )  # fmt: skip
 
 

@@ -73,7 +73,7 @@ RULES = {
     "report section": Rule(
         settings('[report]\nsections = ["nope"]\n'),
         "{root}/ranking.toml: report.sections[0]: 'nope' is not a part of the company report (known: executives, "
-        "posts, beyond_volume, tone, executive_tones, topics, data_quality, compliance)",
+        "posts, beyond_volume, tone, executive_tones, topics, what_works, data_quality, compliance)",
     ),
     "keyword": Rule(settings('[topics]\nvaccins = [" "]\n'), "{root}/ranking.toml: topics.vaccins[0]: "),
     "weight": Rule(settings("[scoring]\nshares = -1\n"), "{root}/ranking.toml: scoring.shares must not be negative"),

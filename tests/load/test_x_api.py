@@ -137,3 +137,27 @@ def test_v2_tweets_as_twarc_writes_them_in_csv(tmp_path: Path) -> None:
     }
     assert {n: counts[n] for n in V2_COUNTS} == V2_COUNTS
     assert export.followers == {"ana": 1200}
+
+
+def test_v1_media_entities_and_outside_links_give_the_format(tmp_path: Path) -> None:
+    tweets = v1_tweets()
+    own = tweets[0]  # its id only as a JSON number
+    ids = [str(int(OWN) + k) for k in (1, 2, 3)]
+    photo = {**own, "id_str": ids[0], "extended_entities": {"media": [{"type": "photo"}]}}
+    linked = {**own, "id_str": ids[1], "entities": {"urls": [{"expanded_url": "https://example.org/report"}]}}
+    quoted = {**own, "id_str": ids[2], "entities": {"urls": [{"expanded_url": "https://twitter.com/z/status/1"}]}}
+    path = _write(tmp_path / "tweets.json", [own, photo, linked, quoted])
+    media = dict(load_file(path, str(path), context("ana")).posts.select("post_id", "media").iter_rows())
+    assert media == {OWN: "text", ids[0]: "image", ids[1]: "link", ids[2]: "text"}
+
+
+def test_v2_media_joined_from_the_page_includes(tmp_path: Path) -> None:
+    page = v2_page()
+    own = next(t for t in page["data"] if t["id"] == OWN)
+    own["attachments"] = {"media_keys": ["3_9"]}
+    page["includes"]["media"] = [{"media_key": "3_9", "type": "video"}]
+    path = _write(tmp_path / "timeline.json", page)
+    media = dict(load_file(path, str(path), context("ana")).posts.select("post_id", "media").iter_rows())
+    assert media[OWN] == "video"
+    # the page says nothing of the others' attachments: their format stays unknown, never guessed as text
+    assert {m for p, m in media.items() if p != OWN} <= {None, "text"}

@@ -145,9 +145,9 @@ def test_html_ranking_tables_have_the_csv_rows_in_order(tmp_path: Path, demo_dat
 
 def test_leaderboard_pages_and_labels_in_both_languages(demo_pdfs, demo) -> None:
     fr, en = PdfReader(demo_pdfs["leaderboard-fr"]), PdfReader(demo_pdfs["leaderboard-en"])
-    # cover, podium, 2 team pages, CEOs, 2 executive pages, trends, tone, topics, 2 beyond volume, 2 methodology,
-    # data quality (1-2 pages)
-    assert 14 <= len(fr.pages) <= 16 and 14 <= len(en.pages) <= 16
+    # cover, podium, 2 team pages, CEOs, 2 executive pages, trends, tone, topics, 2 beyond volume, what works in the
+    # sector, 3 methodology (the last: what works), data quality (1-2 pages)
+    assert 16 <= len(fr.pages) <= 19 and 16 <= len(en.pages) <= 19
     names = demo.companies.get_column("name").to_list()
     for reader, title in ((fr, "Classement des équipes — cumul depuis janvier"), (en, "Team ranking — year to date")):
         pages = [normalised(p.extract_text()) for p in reader.pages]
@@ -159,11 +159,13 @@ def test_leaderboard_pages_and_labels_in_both_languages(demo_pdfs, demo) -> None
     )
     for label in ("Octobre 2021 — cumul depuis janvier", "Méthodologie", "Qualité des données", "Classement des PDG",
                   "Hausses et baisses du mois", "108 885", "collectif", "une voix", "Au-delà du volume : la part de voix",
-                  "Au-delà du volume : résonance et taux d'engagement"):  # fmt: skip
+                  "Au-delà du volume : résonance et taux d'engagement", "Ce qui marche dans le secteur",
+                  "Des associations, pas des causes"):  # fmt: skip
         assert label in text_fr, label
     for label in ("October 2021 — year to date", "Methodology", "Data quality", "CEO ranking",
                   "Climbers and fallers of the month", "108,885", "collective", "one voice",
-                  "Beyond volume: share of voice", "Beyond volume: resonance and engagement rate"):  # fmt: skip
+                  "Beyond volume: share of voice", "Beyond volume: resonance and engagement rate",
+                  "What works in the sector", "Associations, not causes"):  # fmt: skip
         assert label in text_en, label
     assert "Classement des" not in text_en and "Methodology" not in text_fr
 

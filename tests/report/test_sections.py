@@ -24,6 +24,7 @@ PAGE_OF = {
     "tone": "tone",
     "executive_tones": "tone",
     "topics": "tone",
+    "what_works": "what-works",
     "data_quality": "appendix",
     "compliance": "compliance",
 }
@@ -35,6 +36,7 @@ MARK_OF = {
     "tone": 'class="tone-compare"',
     "executive_tones": 'class="ranking executive-tones"',
     "topics": 'class="topics-block"',
+    "what_works": 'class="heatmap"',
     "data_quality": 'id="appendix"',
     "compliance": 'id="compliance"',
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from ranking.load.scraped import Fields, Reader, number
+from ranking.load.values import link_media, media_value
 
 
 def _apimaestro(f: Fields) -> dict[str, pl.Expr]:
@@ -40,6 +41,15 @@ def _apimaestro(f: Fields) -> dict[str, pl.Expr]:
         .when(kind == "quote")
         .then(pl.lit("quote"))
         .otherwise(pl.lit("post")),
+        # on a repost, `media` and `document` are the original's: what a repost keeps
+        "media": f.media(
+            media_value(f.get("media/type")),
+            pl.when(f.any("document")).then(pl.lit("document")),
+            link_media(f.get("article/url", "article/link")),
+            pl.when(f.any("poll")).then(pl.lit("poll")),
+            pl.when(f.any("event")).then(pl.lit("event")),
+            fields=("media", "document", "article", "poll", "event"),
+        ),
         "posted_at": pl.coalesce(f.get("posted_at/timestamp"), f.get("posted_at/date")),
         "text": f.get("text"),
         "url": url,
@@ -66,6 +76,15 @@ def _harvestapi(f: Fields) -> dict[str, pl.Expr]:
         "posted_at": pl.when(repost)
         .then(pl.coalesce(f.get("repostedAt/timestamp", "repostedAt/date", "repostedAt"), f.get("postedAt/timestamp")))
         .otherwise(f.get("postedAt/timestamp", "postedAt/date")),
+        "media": f.media(
+            pl.when(f.any("postVideo", "linkedinVideo", "video")).then(pl.lit("video")),
+            pl.when(f.any("document")).then(pl.lit("document")),
+            pl.when(f.any("poll")).then(pl.lit("poll")),
+            pl.when(f.any("event")).then(pl.lit("event")),
+            pl.when(f.any("postImages")).then(pl.lit("image")),
+            link_media(f.get("article/link", "article/url")),
+            fields=("postImages", "postVideo", "linkedinVideo", "document", "article", "poll", "event"),
+        ),
         "text": f.get("content"),
         "url": url,
         "reactions": f.get("engagement/likes"),
@@ -87,6 +106,8 @@ def _supreme_coder(f: Fields) -> dict[str, pl.Expr]:
         "post_id": pl.when(repost).then(number(url)).otherwise(pl.coalesce(number(f.get("urn")), number(url))),
         "alias": number(f.get("shareUrn")),
         "kind": pl.when(repost).then(pl.lit("repost")).when(quote).then(pl.lit("quote")).otherwise(pl.lit("post")),
+        # `type` is the media type here (text, image, video, document, article…), never the kind
+        "media": f.media(media_value(f.get("type")), fields=()),
         "posted_at": f.get("postedAtTimestamp", "postedAtISO"),
         "text": f.get("text"),
         "url": url,

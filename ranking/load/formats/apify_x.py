@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ranking.load.scraped import Fields, Reader
+from ranking.load.values import media_value
 
 _HANDLE_IN_URL = r"(?i)(?:twitter|x)\.com/([^/?#]+)/status"
 
@@ -30,6 +31,13 @@ def _apidojo(f: Fields) -> dict[str, pl.Expr]:
         .when(f.true("isQuote") | f.any("quote/id"))
         .then(pl.lit("quote"))
         .otherwise(pl.lit("post")),
+        # the X API's media entities (photo, video, animated_gif); a card is a poll or an outside link's card
+        "media": f.media(
+            media_value(f.get("extendedEntities/media/0/type", "entities/media/0/type", "media/0/type")),
+            pl.when(f.get("card/legacy/name", "card/name").str.starts_with("poll")).then(pl.lit("poll")),
+            pl.when(f.any("card")).then(pl.lit("link")),
+            fields=("extendedEntities", "entities", "card"),
+        ),
         "posted_at": f.get("createdAt"),
         "text": text,
         "url": url,

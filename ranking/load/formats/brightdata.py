@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ranking.load.scraped import Fields, Reader
+from ranking.load.values import link_media, media_value
 
 
 def _error(f: Fields) -> pl.Expr:
@@ -28,6 +29,12 @@ def _x(f: Fields) -> dict[str, pl.Expr]:
         .when(f.any("parent_post_details/post_id"))
         .then(pl.lit("reply"))
         .otherwise(pl.lit("post")),
+        "media": f.media(
+            pl.when(f.any("videos")).then(pl.lit("video")),
+            pl.when(f.any("photos")).then(pl.lit("image")),
+            link_media(f.get("external_url")),
+            fields=("videos", "photos", "external_url"),
+        ),
         "posted_at": f.get("date_posted"),
         "text": text,
         "url": f.get("url"),
@@ -56,6 +63,8 @@ def _linkedin(f: Fields) -> dict[str, pl.Expr]:
         "posted_at": pl.when(repost)
         .then(pl.coalesce(f.get("repost/repost_date"), f.get("date_posted")))
         .otherwise(f.get("date_posted")),
+        # `post_type` names the format where it is one (video, document, article, poll…), not a post or repost
+        "media": f.media(media_value(f.get("post_type")), fields=()),
         "text": text,
         "url": f.get("url"),
         "reactions": f.get("num_likes"),

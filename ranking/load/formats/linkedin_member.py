@@ -19,6 +19,7 @@ from ranking.load.convert import to_canonical
 from ranking.load.reading import reading
 from ranking.load.sniff import has_columns, named, owner, pick_columns
 from ranking.load.tabular import read_table
+from ranking.load.values import link_media
 from ranking.text.phrase import Phrase
 
 NAME = "linkedin-member"
@@ -68,6 +69,20 @@ def strip_stray_quotes(column: str) -> pl.Expr:
     return pl.when(buggy.fill_null(False)).then(fixed).otherwise(pl.col(column)).alias(column)
 
 
+def _media(media: pl.Expr, shared: pl.Expr) -> pl.Expr:
+    """A share's format: its medium's, told by the path of `MediaUrl` (LinkedIn's media server files a video, a
+    document and an image under `/video`, `/document`, `/image`), else the shared page's (`SharedUrl`: a LinkedIn
+    article, or an outside link), else `text`; null on a repost (a bare row says nothing of the original)."""
+    url = media.str.to_lowercase()
+    kind = (
+        pl.when(url.str.contains("video")).then(pl.lit("video"))
+        .when(url.str.contains("document")).then(pl.lit("document"))
+        .when(url.str.contains("image")).then(pl.lit("image"))
+    )  # fmt: skip
+    bare = pl.col("text").is_null() & shared.is_null() & media.is_null()
+    return pl.when(bare).then(None).otherwise(pl.coalesce(kind, link_media(shared), pl.lit("text")))
+
+
 def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load `Shares.csv`: the member's posts and reposts, with no counts."""
     head = reading(path, shown).head()
@@ -89,8 +104,10 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
         pl.lit("linkedin").alias("platform"),
         pl.when(bare).then(pl.lit("repost")).otherwise(pl.lit("post")).alias("kind"),
         pl.concat_list(pl.col("shared")).list.drop_nulls().alias("links"),
+        _media(pl.col("media"), pl.col("shared")).alias("__media"),
     )
-    posts, problems = to_canonical(frame.drop("shared", "media"), ctx, shown, when)
+    frame = frame.drop("shared", "media").rename({"__media": "media"})
+    posts, problems = to_canonical(frame, ctx, shown, when)
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
     # A post with several media stands once per medium: it is one post.

@@ -22,7 +22,7 @@ from ranking.load.flat import JSON_SUFFIXES, XLSX_SUFFIXES, read_flat, read_head
 from ranking.load.scraped import authorship
 from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
-from ranking.load.values import normalise_handle, platform_from_url, problems_where
+from ranking.load.values import media_value, normalise_handle, platform_from_url, problems_where
 from ranking.settings import SOURCE_FIELDS, Source
 from ranking.text.phrase import Phrase
 from ranking.text.phrase import skipped as skipped_note
@@ -290,6 +290,9 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     if "platform" not in frame.columns and source.platform:
         frame = frame.with_columns(pl.lit(source.platform).alias("platform"))
     frame = _dates(frame, source, ctx, shown)
+    if "media" in frame.columns:
+        # a tool's own word for the format (Photo, Carousel…): read as the schema's, unknown words left unknown
+        frame = frame.with_columns(media_value(pl.col("media")).alias("media"))
     posts, problems = to_canonical(frame, ctx, shown, when, source.timezone or "UTC")
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))

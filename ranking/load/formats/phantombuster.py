@@ -10,6 +10,7 @@ import polars as pl
 
 from ranking.load.formats.mapped import LINKEDIN_ACTIVITY
 from ranking.load.scraped import Fields, Reader
+from ranking.load.values import media_value
 
 _KINDS = {value.lower(): kind for value, kind in LINKEDIN_ACTIVITY.kinds.items()}
 
@@ -24,6 +25,7 @@ def _activity(f: Fields) -> dict[str, pl.Expr]:
         "post_id": f.get("postUrl"),
         # a value it does not know is not guessed a post: left out, counted
         "kind": pl.when(known).then(kind.fill_null("post")).otherwise(pl.lit("ignore")),
+        "media": f.media(media_value(f.get("type")), fields=()),
         "posted_at": pl.coalesce(f.get("postTimestamp"), f.get("postDate")),
         "text": f.get("postContent"),
         "url": f.get("postUrl"),

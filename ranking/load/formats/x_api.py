@@ -23,6 +23,7 @@ import polars as pl
 
 from ranking.load.scraped import Fields, Reader
 from ranking.load.sniff import unescape
+from ranking.load.values import media_value
 
 _REFERENCES = 5  # referenced_tweets flattened (flat.MAX_ITEMS): a tweet references at most a few
 
@@ -31,6 +32,12 @@ def _status_url(handle: pl.Expr, number: pl.Expr) -> pl.Expr:
     return pl.when(handle.is_not_null() & number.is_not_null()).then(
         pl.format("https://x.com/{}/status/{}", handle, number)
     )
+
+
+def _outside_link(f: Fields) -> pl.Expr:
+    """`link` for a tweet whose first URL leads out of X (a tweet's own URL is a quote, not a link card)."""
+    url = f.get("entities/urls/0/expanded_url", "entities/urls/0/url")
+    return pl.when(~url.str.contains(r"(?i)^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/")).then(pl.lit("link"))
 
 
 def _v1(f: Fields) -> dict[str, pl.Expr]:
@@ -51,6 +58,19 @@ def _v1(f: Fields) -> dict[str, pl.Expr]:
         .when(quote)
         .then(pl.lit("quote"))
         .otherwise(pl.lit("post")),
+        # the media entities (photo, video, animated_gif; a retweet's are the original's), else an outside link
+        "media": f.media(
+            media_value(
+                f.get(
+                    "extended_entities/media/0/type",
+                    "extended_tweet/extended_entities/media/0/type",
+                    "entities/media/0/type",
+                    "retweeted_status/extended_entities/media/0/type",
+                )
+            ),
+            _outside_link(f),
+            fields=("entities", "extended_entities"),
+        ),
         "posted_at": f.get("created_at"),
         "text": unescape(pl.coalesce(f.get("full_text"), f.get("extended_tweet/full_text"), f.get("text"))),
         "url": pl.when(retweet).then(_status_url(original_author, original)).otherwise(_status_url(handle, own)),
@@ -91,6 +111,13 @@ def _v2(f: Fields) -> dict[str, pl.Expr]:
         .when(quote)
         .then(pl.lit("quote"))
         .otherwise(pl.lit("post")),
+        # attachments joined from the page's includes (`media` types; a poll): null when the page has none
+        "media": f.media(
+            media_value(f.get("attachments/media/0/type")),
+            pl.when(f.any("attachments/poll_ids")).then(pl.lit("poll")),
+            _outside_link(f),
+            fields=("attachments", "entities"),
+        ),
         "posted_at": f.get("created_at"),
         "text": unescape(pl.coalesce(f.get("note_tweet/text"), f.get("text"))),
         "url": pl.when(retweet).then(_status_url(original_author, original)).otherwise(_status_url(handle, own)),
@@ -105,17 +132,25 @@ def _v2(f: Fields) -> dict[str, pl.Expr]:
     }
 
 
-def _by_id(items: Any) -> dict[str, dict[str, Any]]:
+def _by_id(items: Any, key: str = "id") -> dict[str, dict[str, Any]]:
     if not isinstance(items, list):
         return {}
-    return {str(item["id"]): item for item in items if isinstance(item, dict) and "id" in item}
+    return {str(item[key]): item for item in items if isinstance(item, dict) and key in item}
 
 
 def _v2_tweet(
-    tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: dict[str, dict[str, Any]]
+    tweet: dict[str, Any],
+    users: dict[str, dict[str, Any]],
+    tweets: dict[str, dict[str, Any]],
+    media: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A v2 tweet with its author (and the authors of the tweets it references) joined from a page's includes."""
+    """A v2 tweet with its author (and the authors of the tweets it references) and its media joined from a
+    page's includes."""
     out = dict(tweet)
+    attachments = tweet.get("attachments")
+    if media and isinstance(attachments, dict) and isinstance(attachments.get("media_keys"), list):
+        found = [media[str(k)] for k in attachments["media_keys"] if str(k) in media]
+        out["attachments"] = {**attachments, "media": found}
     author = users.get(str(tweet.get("author_id")))
     if author is not None and not isinstance(out.get("author"), dict):
         out["author"] = author
@@ -144,8 +179,9 @@ def _v2_expand(records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dic
         includes = record.get("includes")
         includes = includes if isinstance(includes, dict) else {}
         users, tweets = _by_id(includes.get("users")), _by_id(includes.get("tweets"))
+        media = _by_id(includes.get("media"), "media_key")
         items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
-        found += [(line, _v2_tweet(t, users, tweets)) for t in items if isinstance(t, dict)]
+        found += [(line, _v2_tweet(t, users, tweets, media)) for t in items if isinstance(t, dict)]
         if not items:
             errors = record.get("errors")
             errors = errors if isinstance(errors, list) else []

@@ -26,7 +26,7 @@ from ranking.load.repair import clean, may_hold_surrogates
 from ranking.load.sniff import named, owner, unescape
 from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode
-from ranking.load.values import normalise_handle
+from ranking.load.values import media_value, normalise_handle
 from ranking.text.phrase import Phrase
 
 NAME = "x-archive"
@@ -187,8 +187,20 @@ def _row(line: int, record: Any, profile: str, shown: str) -> tuple[dict[str, An
         "links": links,
         "mentions": _items(entities.get("user_mentions"), "screen_name"),
         "reposted_from": reposted_from,
+        "media": _media(tweet, links),
     }
     return row, None, _edit_chain(tweet)
+
+
+def _media(tweet: dict[str, Any], links: list[str]) -> str:
+    """The tweet's format: its first media entity's (photo, video, animated_gif: read by
+    ranking.load.values.media_value), else `link` when it links to a page that is not a tweet, else `text`."""
+    for holder in ("extended_entities", "entities"):
+        found = tweet.get(holder)
+        media = found.get("media") if isinstance(found, dict) else None
+        if isinstance(media, list) and media and isinstance(media[0], dict) and _text(media[0].get("type")):
+            return str(_text(media[0].get("type")))
+    return "link" if any(not _STATUS_URL.match(u) for u in links) else "text"
 
 
 def _profile(ctx: LoadContext, executive: str) -> str:
@@ -262,12 +274,14 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
             "links": pl.List(pl.String),
             "mentions": pl.List(pl.String),
             "reposted_from": pl.String,
+            "media": pl.String,
         },
     )
     iso = pl.col("posted_at").str.to_datetime(_CREATED_AT, strict=False).dt.convert_time_zone("UTC")
     frame = frame.with_columns(
         pl.coalesce(iso.dt.to_string("%Y-%m-%dT%H:%M:%S+00:00"), pl.col("posted_at")).alias("posted_at"),
         unescape("text"),
+        media_value(pl.col("media")).alias("media"),  # X's words (photo, animated_gif) in the schema's
     )
     posts, problems = to_canonical(frame, ctx, shown, when)
     if problems:
