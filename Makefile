@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test fuzz lint bench bench-stages fixtures system system-browser clean help screenshots
+.PHONY: demo test fuzz lint bench bench-stages fixtures system system-browser clean help screenshots i18n
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
@@ -14,6 +14,7 @@ help:
 	@echo "make fuzz   the hypothesis properties with new random examples (make test draws the same ones every run)"
 	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py), hostile inputs (bench/inputs.py)"
 	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
+	@echo "make i18n   extract the labels (messages.pot), update the fr/en catalogues (.po) and compile them (.mo)"
 	@echo "make screenshots  the demo's pictures in docs/: leaderboard.html at phone and desktop widths, both languages"
 	@echo "                  (docs/screenshots/), and a company report page (docs/company-report-emoji.png)"
 
@@ -39,6 +40,20 @@ screenshots: system-browser $(STAMP)
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/make_demo.py
+
+# The message catalogues (docs/architecture.md, "Labels"): pybabel extracts every label named in ranking/ and
+# templates/ (babel.cfg; t, tn and N_ are the project's keywords), merges them into each language's .po (a key no
+# longer named is dropped, a new one comes empty: tests/report/test_catalogues.py fails until it is translated),
+# and compiles the .mo files (also built by `pip install .`, setup.py).
+LOCALE := templates/locale
+I18N_KEYWORDS := -k t -k tn:1,1 -k N_ -k Nn_:1,1
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-location --no-wrap --sort-output \
+		--omit-header -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-wrap --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date
+	$(BIN)/pybabel compile -d $(LOCALE) --statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

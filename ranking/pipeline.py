@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -36,6 +36,7 @@ from ranking.score.measures import Measured, measures, with_measures
 from ranking.score.monthly import month_warnings
 from ranking.score.ranks import ScopeScores, score, table, with_influence
 from ranking.score.what_works import WhatWorks, what_works
+from ranking.settings.checks import untranslated
 from ranking.text.safe import file_name
 
 log = logging.getLogger(__name__)
@@ -222,4 +223,6 @@ def run(
         ws = abandonable(lambda: load_workspace(root, progress=lambda name: log.debug("reading %s", name)))
         pdfs.start()  # the rendering workers get ready (WeasyPrint, fonts) while the workspace is scored
         data = abandonable(lambda: compute(ws, period, say, check_month, allow_empty))
-        return write(data, out, lang or ws.settings.report.lang, pdfs, say, release_posts=True)
+        lang = lang or ws.settings.report.lang
+        data = replace(data, warnings=(*data.warnings, *untranslated(ws.settings, lang)))
+        return write(data, out, lang, pdfs, say, release_posts=True)

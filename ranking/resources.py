@@ -12,6 +12,6 @@ _PACKAGE = Path(__file__).resolve().parent
 def templates_dir() -> Path:
     """The templates folder: `ranking/templates/` in an installed wheel, else `templates/` of the source tree."""
     for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
-        if (candidate / "i18n").is_dir():
+        if (candidate / "locale").is_dir():
             return candidate
     raise FileNotFoundError(f"the templates folder is missing beside {_PACKAGE}")

@@ -51,6 +51,11 @@
     return numeric && !rankLike ? "desc" : "asc";
   }
 
+  // The plural category of a count in the page's language (French: 0 and 1 are "one"), as the catalogue's forms.
+  function plural(n) {
+    return window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en").select(n) : (n === 1 ? "one" : "other");
+  }
+
   function filter(query) {
     var q = fold(query), shown = 0;
     Array.prototype.forEach.call(document.querySelectorAll("main [data-name]"), function (el) {
@@ -60,7 +65,7 @@
     });
     if (q === "") output.textContent = "";
     else if (shown === 0) output.textContent = output.getAttribute("data-none");
-    else output.textContent = output.getAttribute("data-some").replace("{n}", String(shown));
+    else output.textContent = output.getAttribute(plural(shown) === "one" ? "data-one" : "data-other").replace("{n}", String(shown));
   }
 
   function save() {

@@ -22,10 +22,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # *.egg-info), so two test workers building the checkout at once would collide, and a stale build/ of the
     # checkout could hand the wheel a file the sources no longer have.
     source = out / "source"
-    ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")  # the build compiles the catalogues
     for folder in ("ranking", "templates"):
         shutil.copytree(REPO / folder, source / folder, ignore=ignored)
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(REPO / name, source / name)
     subprocess.run(
         [
@@ -51,10 +51,23 @@ def test_wheel_holds_every_template_file(wheel: Path) -> None:
     wanted = {
         "ranking/templates/" + p.relative_to(REPO / "templates").as_posix()
         for p in (REPO / "templates").rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".mo"
     }
     assert wanted, "templates/ is empty"
     assert wanted <= shipped, sorted(wanted - shipped)
+
+
+def test_wheel_ships_each_catalogue_compiled(wheel: Path) -> None:
+    import io
+
+    from babel.messages.mofile import read_mo
+
+    archive = zipfile.ZipFile(wheel)
+    for lang in ("fr", "en"):
+        name = f"ranking/templates/locale/{lang}/LC_MESSAGES/messages.mo"
+        assert name in archive.namelist(), name
+        compiled = read_mo(io.BytesIO(archive.read(name)))
+        assert "cover.period" in compiled and compiled["cover.period"].string, lang
 
 
 def test_installed_copy_renders_from_another_directory(wheel: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ranking.cli.collecting import collect
 from ranking.cli.options import CONTEXT, chosen_period, out_option, period_callback, period_option, workspace_option
-from ranking.cli.terminal import OneLineFormatter, domain_errors, progress
+from ranking.cli.terminal import OneLineFormatter, domain_errors, progress, said, say
 from ranking.period import Period
 from ranking.settings import LANGS
 from ranking.text.safe import for_terminal, one_line
@@ -113,29 +113,36 @@ def run(
             check_month=chosen,
             allow_empty=allow_empty,
         )
+    t = say()
     # The input's warnings `validate` prints (a FIFO skipped, a link already read), then the run's own.
     for warning in (*result.workspace.warnings, *result.warnings):
-        click.echo(f"Warning: {for_terminal(one_line(warning))}", err=True)
+        click.echo(t("term.warning", text=for_terminal(one_line(said(warning)))), err=True)
     if quiet:
         if send_after:
             _send(workspace, period, out, (), False, False, lang, quiet)
         return
     console = Console()
     teams = result.scores["ytd"].companies.head(5)
-    summary = Table(title=f"Top teams, year to date to {period}", title_justify="left")
+    summary = Table(title=t("term.top_teams", period=str(period)), title_justify="left")
     for column, justify in (("rank", "right"), ("name", "left"), ("team_score", "right"), ("index", "right")):
         summary.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in teams.iter_rows(named=True):
         name = Text(for_terminal(row["name"]))  # a name is data: `[/]` in it is no markup
         summary.add_row(str(row["rank"]), name, f"{row['team_score']:,}", f"{row['index']:.1f}")
     console.print(summary)
-    click.echo(f"Wrote {result.folder}/ ({', '.join(result.files)})")
+    click.echo(t("term.wrote", folder=str(result.folder), files=", ".join(result.files)))
     if send_after:
         _send(workspace, period, out, (), False, False, lang, quiet)
 
 
 @cli.command(context_settings=CONTEXT)
 @workspace_option
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="The language `run --lang` will write: warn about the texts of the settings not given in it.",
+)
 @click.option(
     "--period",
     "-p",
@@ -145,7 +152,7 @@ def run(
     metavar="YYYY-MM",
     help="Also check that this month has posts: `run` and `send` refuse a month without any.",
 )
-def validate(workspace: Path, month: Period | None) -> None:
+def validate(workspace: Path, lang: str | None, month: Period | None) -> None:
     """Check everything `run` would read and list every problem found.
 
     Shows, for each executive, which export files were recognised as what, the dates and the number of posts
@@ -158,28 +165,34 @@ def validate(workspace: Path, month: Period | None) -> None:
     """
     from ranking.load.inventory import inventory
     from ranking.load.workspace import check_workspace, month_problems
+    from ranking.settings.checks import untranslated
 
     with domain_errors("validate"):
         checked = check_workspace(workspace)
     ws, problems = checked.workspace, checked.problems
+    t = say()
+    tn = t.plural
     if month is not None:
         problems = [*problems, *month_problems(ws, month)]
     if not problems:
-        click.echo(
-            f"{workspace}: {ws.companies.height} companies, {ws.roster.height} executives, "
-            f"{len(ws.exports)} export files, {ws.post_count} posts"
-        )
+        counts = {
+            "companies": tn("term.companies", ws.companies.height),
+            "executives": tn("term.executives", ws.roster.height),
+            "files": tn("term.files", len(ws.exports)),
+            "posts": tn("term.posts", ws.post_count),
+        }
+        click.echo(t("term.validate", workspace=str(workspace), **counts))
     # Names, file names and loader notes are third-party text: a right-to-left override or an escape sequence in
     # one must not rewrite the rest of the line (for_terminal drops the controls and isolates the line).
     for line in inventory(ws):
-        click.echo(for_terminal(one_line(line)))
-    for warning in ws.warnings:
-        click.echo(f"Warning: {for_terminal(one_line(warning))}", err=True)
+        click.echo(for_terminal(one_line(said(line))))
+    for warning in (*ws.warnings, *untranslated(ws.settings, lang or ws.settings.report.lang)):
+        click.echo(t("term.warning", text=for_terminal(one_line(said(warning)))), err=True)
     if problems:
         for problem in problems:
             click.echo(f"Error: {for_terminal(one_line(str(problem)))}", err=True)
-        raise click.ClickException(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found")
-    click.echo("OK")
+        raise click.ClickException(tn("term.problems", len(problems)))
+    click.echo(t("term.ok"))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -314,21 +327,23 @@ def _send(
             lang=lang,
             step=step,
         )
+    t = say()
+    tn = t.plural
     if result.without_address:
-        click.echo(f"Warning: no comms_emails for {', '.join(result.without_address)}: nothing sent there", err=True)
+        missing = t("term.no_address", companies=", ".join(result.without_address))
+        click.echo(t("term.warning", text=missing), err=True)
     if not quiet:
         _send_summary(result, dry_run)
     if result.aborted:
-        raise click.ClickException(f"sending stopped: {result.aborted}")
+        raise click.ClickException(t("term.send_stopped", reason=str(result.aborted)))
     if result.unsettled:
-        n = len(result.unsettled)
-        raise click.ClickException(
-            f"{n} recipient{'s' if n > 1 else ''} without a confirmed delivery: see {result.folder / 'deliveries.jsonl'}"
-        )
+        ledger = str(result.folder / "deliveries.jsonl")
+        raise click.ClickException(tn("term.unsettled", len(result.unsettled), file=ledger))
 
 
 def _send_summary(result: SendResult, dry_run: bool) -> None:
-    table = Table(title=Text(f"Deliveries of {result.folder}"), title_justify="left")
+    t = say()
+    table = Table(title=Text(t("term.deliveries", folder=str(result.folder))), title_justify="left")
     for column in ("company", "recipient", "state", "detail"):
         table.add_column(column, overflow="fold")
     for o in result.outcomes:
@@ -338,6 +353,6 @@ def _send_summary(result: SendResult, dry_run: bool) -> None:
     counts: dict[str, int] = {}
     for o in result.outcomes:
         counts[o.state] = counts.get(o.state, 0) + 1
-    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()) or "no recipients")
+    click.echo(", ".join(f"{state}: {n}" for state, n in counts.items()) or t("term.no_recipients"))
     if dry_run and result.outbox is not None:
-        click.echo(f"Wrote the messages to {result.outbox}/ (nothing sent)")
+        click.echo(t("term.outbox", folder=str(result.outbox)))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 import click
@@ -16,6 +17,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ranking.errors import InputError, RankingError, UsageError
 from ranking.interrupt import Interrupted
+from ranking.report.i18n import Translator
+from ranking.text.phrase import Phrase
 from ranking.text.safe import for_terminal, one_line
 
 #: What each command says when a signal stops it: what it leaves behind, in its own terms.
@@ -26,6 +29,29 @@ STOPPED = {
     "send --dry-run": "stopped, the outbox was left as it was",
     "validate": "stopped, nothing was checked to the end",
 }
+
+
+def terminal_lang(environ: Mapping[str, str] = os.environ) -> str:
+    """The terminal's language, as gettext finds it: the first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set
+    (`fr_FR.UTF-8`: French); English otherwise. The documents' language is `--lang` (or `report.lang`)."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def say() -> Translator:
+    """The labels of the terminal's language (`say()("term.ok")`)."""
+    return Translator(terminal_lang())
+
+
+def said(text: str) -> str:
+    """A line of the library (a `Phrase`: an inventory line, a loader's remark) in the terminal's language, its
+    indent kept; any other text as it is."""
+    if not isinstance(text, Phrase):
+        return text
+    return " " * (len(text) - len(text.lstrip(" "))) + say().say(text)
 
 
 @contextmanager

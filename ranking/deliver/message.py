@@ -58,8 +58,8 @@ def build_message(
     t = Translator(lang)
     context = EmailContext(
         lang,
-        settings.report.title,
-        settings.report.publisher,
+        settings.report.title.get(lang),
+        settings.report.publisher.get(lang),
         period.year,
         period.month,
         recipient.company_name,
@@ -68,10 +68,10 @@ def build_message(
         files[1][0],
     )
     message = EmailMessage(policy=POLICY)
-    subject = t("email.subject", title=settings.report.title, month=t.month(period.year, period.month))
+    subject = t("email.subject", title=settings.report.title.get(lang), month=t.month(period.year, period.month))
     # Encoded here, whole, as RFC 2047 words: the email package's own folding can emit an empty encoded word.
     message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n"))
-    message.set_raw("From", formataddr((settings.report.publisher, sender), charset="utf-8"))
+    message.set_raw("From", formataddr((settings.report.publisher.get(lang), sender), charset="utf-8"))
     message["To"] = Address(addr_spec=recipient.address)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id

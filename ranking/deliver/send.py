@@ -89,12 +89,13 @@ def _password(smtp: Smtp, environ: Mapping[str, str]) -> str | None:
 
 def _attachments(folder: Path, company: str, period: Period, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
     t = Translator(lang)
+    company_file, leaderboard_file = t("email.filename.company"), t("email.filename.leaderboard")
     wanted = [
         (
             folder / "companies" / file_name(company, ".pdf"),
-            file_name(f"{t('email.filename.company')}-{company}-{period}", ".pdf"),
+            file_name(f"{company_file}-{company}-{period}", ".pdf"),
         ),
-        (folder / "leaderboard.pdf", file_name(f"{t('email.filename.leaderboard')}-{period}", ".pdf")),
+        (folder / "leaderboard.pdf", file_name(f"{leaderboard_file}-{period}", ".pdf")),
     ]
     missing = [str(path) for path, _ in wanted if not path.is_file()]
     return ([(name, path.read_bytes()) for path, name in wanted] if not missing else []), missing

@@ -13,26 +13,21 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ranking.load.base import Export, export_numbered, export_rows
+from ranking.text.phrase import Phrase, plural
 
 #: Why a reader leaves a record out (the words `validate`, the manifest and the data-quality pages show): the
 #: same reason in the same words whichever format skipped it, so that the counts of two files add up.
-NOT_POSTS = "not a post of the profile's (a like, a comment)"
-OFF_ROSTER = "not in the roster"
-NO_AUTHOR = "no author to tell whose post it is"
-ERROR_RECORDS = "error records of the dataset"
-OTHER_AUTHOR = "written by another account, in the folder of an executive who did not repost it"
-PLACEHOLDERS = "notices and placeholders of the service, not posts (an id of 0 or below, or no date and no URL)"
-
-
-#: The catalogue key of each reason (`skip.<key>` in templates/i18n/), for the documents that show a file's notes.
-REASON_KEYS = {
-    NOT_POSTS: "not_posts",
-    OFF_ROSTER: "off_roster",
-    NO_AUTHOR: "no_author",
-    ERROR_RECORDS: "error_records",
-    OTHER_AUTHOR: "other_author",
-    PLACEHOLDERS: "placeholders",
-}
+NOT_POSTS: str = Phrase("not a post of the profile's (a like, a comment)", "reason.not_posts")
+OFF_ROSTER: str = Phrase("not in the roster", "reason.off_roster")
+NO_AUTHOR: str = Phrase("no author to tell whose post it is", "reason.no_author")
+ERROR_RECORDS: str = Phrase("error records of the dataset", "reason.error_records")
+OTHER_AUTHOR: str = Phrase(
+    "written by another account, in the folder of an executive who did not repost it", "reason.other_author"
+)
+PLACEHOLDERS: str = Phrase(
+    "notices and placeholders of the service, not posts (an id of 0 or below, or no date and no URL)",
+    "reason.placeholders",
+)
 
 
 @dataclass(frozen=True)
@@ -54,20 +49,47 @@ class Accounting:
     examples: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        parts = [f"{self.posts} post{'s' if self.posts != 1 else ''}"]
+        return str(self.phrase)
+
+    @property
+    def phrase(self) -> Phrase:
+        """`5 records = 3 posts + 1 repost + 1 skipped: not in the roster` (for `validate`, in its language)."""
+        parts = [Phrase(plural(self.posts, "post"), "inventory.posts", self.posts)]
         if self.reposts:
-            parts.append(f"{self.reposts} repost{'s' if self.reposts != 1 else ''}")
-        parts += [f"{count} skipped: {reason}" for reason, count in sorted(self.skipped.items())]
-        text = f"{self.records} record{'s' if self.records != 1 else ''} = " + " + ".join(parts)
+            parts.append(Phrase(plural(self.reposts, "repost"), "inventory.reposts", self.reposts))
+        parts += [
+            Phrase(f"{count} skipped: {reason}", "inventory.skipped", count, reason=reason)
+            for reason, count in sorted(self.skipped.items())
+        ]
+        records = Phrase(plural(self.records, "record"), "inventory.records", self.records)
+        text = f"{records} = " + " + ".join(parts)
         if self.merged:
             text += f" ({self.merged} merged with the same post in another export)"
-        if self.replaced:
-            text += f"; {self.replaced} character{'s' if self.replaced != 1 else ''} not valid Unicode read as U+FFFD"
-        return text
+            merged = Phrase(text, "inventory.merged", self.merged)
+            said = Phrase(text, "inventory.accounting.merged", records=records, parts=tuple(parts), merged=merged)
+        else:
+            said = Phrase(text, "inventory.accounting", records=records, parts=tuple(parts))
+        if not self.replaced:
+            return said
+        # text that was not valid Unicode is no record: said after the sum, not in it
+        replaced = Phrase(
+            f"{self.replaced} character{'s' if self.replaced != 1 else ''} not valid Unicode read as U+FFFD",
+            "inventory.replaced",
+            self.replaced,
+        )
+        return Phrase(f"{said}; {replaced}", "inventory.accounting.replaced", accounting=said, replaced=replaced)
 
-    def examples_lines(self) -> list[str]:
-        """One record of each reason skipped, for `validate`."""
-        return [f"e.g. {reason}: {self.examples[reason]}" for reason in sorted(self.examples)]
+    def examples_lines(self) -> list[Phrase]:
+        """One record of each reason skipped, for `validate` (the record quoted as the file has it)."""
+        return [
+            Phrase(
+                f"e.g. {reason}: {self.examples[reason]}",
+                "inventory.example",
+                reason=reason,
+                record=self.examples[reason],
+            )
+            for reason in sorted(self.examples)
+        ]
 
     def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "records": self.records, "posts": self.posts, "reposts": self.reposts,

@@ -12,6 +12,7 @@ import polars as pl
 
 from ranking.load.base import export_numbered
 from ranking.load.workspace import Workspace
+from ranking.text.phrase import Phrase, plural
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,20 @@ class Found:
     last: date | None
 
     def __str__(self) -> str:
+        return str(self.phrase)
+
+    @property
+    def phrase(self) -> Phrase:
+        """`3 posts, 1 repost, 2021-01-04 to 2021-10-28` (in the terminal's language: ranking.cli.terminal)."""
         if not self.posts and not self.reposts:
-            return "no posts"
-        counts = f"{self.posts} post{'s' if self.posts != 1 else ''}"
+            return Phrase("no posts", "inventory.no_posts")
+        posts = Phrase(plural(self.posts, "post"), "inventory.posts", self.posts)
+        first, last = str(self.first), str(self.last)
         if self.reposts:
-            counts += f", {self.reposts} repost{'s' if self.reposts != 1 else ''}"
-        return f"{counts}, {self.first} to {self.last}"
+            reposts = Phrase(plural(self.reposts, "repost"), "inventory.reposts", self.reposts)
+            english = f"{posts}, {reposts}, {self.first} to {self.last}"
+            return Phrase(english, "inventory.found.reposts", posts=posts, reposts=reposts, first=first, last=last)
+        return Phrase(f"{posts}, {first} to {last}", "inventory.found", posts=posts, first=first, last=last)
 
 
 def found_by_executive(posts: pl.DataFrame | pl.LazyFrame, timezone: str) -> dict[str, Found]:
@@ -58,10 +67,12 @@ def _relative(ws: Workspace, shown: str) -> str:
 
 
 def _described(fmt: str, flags: list[str], followers: dict[str, int], executive: str | None) -> str:
-    text = fmt + "".join(f" [{flag}]" for flag in flags)
+    marks = "".join(f" [{flag}]" for flag in flags)
     if executive is not None and executive in followers:
-        text += f", {followers[executive]} followers"
-    return text
+        count = followers[executive]
+        many = Phrase(plural(count, "follower"), "inventory.followers", count)
+        return Phrase(f"{fmt}{marks}, {many}", "inventory.described.followers", format=fmt, flags=marks, followers=many)
+    return Phrase(f"{fmt}{marks}", "inventory.described", format=fmt, flags=marks) if marks else fmt
 
 
 def inventory(ws: Workspace) -> list[str]:
@@ -80,40 +91,80 @@ def inventory(ws: Workspace) -> list[str]:
         if export.executive_id is not None:
             executive = export.executive_id
             described = _described(export.format, export.flags, export.followers, executive)
-            per_file[executive].append(f"    {where}: {described}, {found.get(executive, Found(0, 0, None, None))}")
+            stats = found.get(executive, Found(0, 0, None, None)).phrase
+            per_file[executive].append(
+                _line(4, f"{where}: {described}, {stats}", where=where, what=described, found=stats)
+            )
             if counted is not None:
-                per_file[executive] += [f"      {line}" for line in (str(counted), *counted.examples_lines())]
+                per_file[executive] += [
+                    _line(6, line, line.key, line.n, **line.values)
+                    for line in (counted.phrase, *counted.examples_lines())
+                ]
             continue
-        for executive, stats in found.items():
-            per_file[executive].append(f"    {where}: {export.format}, {stats}")
+        for executive, each in found.items():
+            line = _line(4, f"{where}: {export.format}, {each}", where=where, what=export.format, found=each.phrase)
+            per_file[executive].append(line)
         everyone = Found(
             sum(f.posts for f in found.values()),
             sum(f.reposts for f in found.values()),
             min((f.first for f in found.values() if f.first), default=None),
             max((f.last for f in found.values() if f.last), default=None),
         )
-        on_top.append(f"  {where}: {export.format}, {everyone}, {len(found)} executives")
+        executives = Phrase(plural(len(found), "executive"), "inventory.executives", len(found))
+        english = f"{where}: {export.format}, {everyone}, {executives}"
+        on_top.append(
+            _line(
+                2,
+                english,
+                "inventory.file.shared",
+                where=where,
+                what=export.format,
+                found=everyone.phrase,
+                executives=executives,
+            )
+        )
         if counted is not None:
-            on_top += [f"    {line}" for line in (str(counted), *counted.examples_lines())]
+            on_top += [
+                _line(4, line, line.key, line.n, **line.values) for line in (counted.phrase, *counted.examples_lines())
+            ]
     for unread in ws.unread:
-        what = f"read as {unread.format}" if unread.format else "format not recognised"
+        what = (
+            Phrase(f"read as {unread.format}", "inventory.read_as", format=unread.format)
+            if unread.format
+            else Phrase("format not recognised", "inventory.unknown_format")
+        )
         count = len(unread.problems)
-        line = f"not read: {_relative(ws, unread.shown)} ({what}; {count} problem{'s' if count != 1 else ''})"
-        told = [f"  {said}" for said in unread.proposal.lines()] if unread.proposal is not None else []
+        problems = Phrase(plural(count, "problem"), "inventory.problems", count)
+        shown = _relative(ws, unread.shown)
+        line = Phrase(f"not read: {shown} ({what}; {problems})", "inventory.not_read", file=shown, what=what,
+                      problems=problems)  # fmt: skip
+        # the proposal of a [[sources]] block is TOML to paste: told as it is, in no language
+        told = list(unread.proposal.lines()) if unread.proposal is not None else []
         if unread.executive_id is not None:
-            per_file[unread.executive_id] += [f"    {said}" for said in (line, *told)]
+            per_file[unread.executive_id] += [
+                Phrase(f"    {line}", line.key, **line.values),
+                *(f"      {x}" for x in told),
+            ]
         else:
-            on_top += [f"  {said}" for said in (line, *told)]
-    lines = ["Exports by executive:"]
+            on_top += [Phrase(f"  {line}", line.key, **line.values), *(f"    {x}" for x in told)]
+    lines: list[str] = [Phrase("Exports by executive:", "inventory.by_executive")]
     silent = []
     for executive, name in names.items():
         if executive not in per_file and executive not in total:
             silent.append(executive)
             continue
-        lines.append(f"  {executive} ({name}): {total.get(executive, Found(0, 0, None, None))}")
+        stats = total.get(executive, Found(0, 0, None, None)).phrase
+        lines.append(_line(2, f"{executive} ({name}): {stats}", "inventory.executive", id=executive, name=name,
+                           found=stats))  # fmt: skip
         lines += per_file.get(executive, [])
     if silent:
-        lines.append(f"  No post found for {len(silent)}: {', '.join(silent)}")
+        english = f"No post found for {len(silent)}: {', '.join(silent)}"
+        lines.append(_line(2, english, "inventory.silent", n=len(silent), ids=", ".join(silent)))
     if on_top:
-        lines += ["Files on top of exports/:", *on_top]
+        lines += [Phrase("Files on top of exports/:", "inventory.on_top"), *on_top]
     return lines
+
+
+def _line(indent: int, english: str, key: str = "inventory.file", n: int | None = None, **values: object) -> Phrase:
+    """One line of the inventory, indented (the terminal keeps the indent of the English text)."""
+    return Phrase(" " * indent + english, key, n, **values)

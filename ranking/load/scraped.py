@@ -28,6 +28,8 @@ from ranking.load.convert import to_canonical
 from ranking.load.flat import JSON_SUFFIXES, SUFFIXES, Expand, field_names, has_fields, read_flat
 from ranking.load.tabular import LINE
 from ranking.load.values import Check, check_problems, normalise_handle, reduce_post_id
+from ranking.text.phrase import Phrase
+from ranking.text.phrase import skipped as skipped_note
 
 #: The columns a reader makes of a service's fields (all strings, but `error`, a boolean).
 #: `media` is a canonical format (ranking.schema.MEDIA: `ranking.load.values.media_value` reads a service's word
@@ -86,6 +88,10 @@ def number(value: pl.Expr) -> pl.Expr:
     return pl.when(reduced.str.contains(r"^\d+$")).then(reduced)
 
 
+#: The services' names as documents print them (the first word of a reader's name).
+SERVICES = {"apify": "Apify", "brightdata": "Bright Data", "phantombuster": "PhantomBuster"}
+
+
 @dataclass(frozen=True)
 class Reader:
     """A built-in reader of one service's results: what its files hold, and how its fields make SCRAPED."""
@@ -111,6 +117,16 @@ class Reader:
 
     def load(self, path: Path, shown: str, ctx: LoadContext) -> Export:
         return load_scraped(self, path, shown, ctx)
+
+    def shown(self, suffix: str) -> Phrase:
+        """The format's name as documents print it: `Apify — LinkedIn (supreme_coder), CSV` (`apify-linkedin-post
+        (supreme_coder) (csv)` on the terminal; a JSON download, the services' own, without its suffix)."""
+        english = self.name + ("" if suffix == "json" else f" ({suffix})")
+        service = SERVICES.get(self.name.split("-", 1)[0], self.name.split("-", 1)[0])
+        actor = self.name.split("(", 1)[1].rstrip(")") if "(" in self.name else ""
+        key = "format.scraped" + (".actor" if actor else "") + ("" if suffix == "json" else ".file")
+        platform = {"linkedin": "LinkedIn", "x": "X"}.get(self.platform, self.platform)
+        return Phrase(english, key, service=service, platform=platform, actor=actor, file=suffix.upper())
 
 
 def placeholder() -> pl.Expr:
@@ -139,10 +155,6 @@ def example(flat: pl.DataFrame, line: int) -> str:
         if len(shown) == _EXAMPLE_FIELDS:
             break
     return f"record {line}: " + ", ".join(shown)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def authorship(frame: pl.DataFrame, ctx: LoadContext, owner: str) -> pl.DataFrame:
@@ -226,7 +238,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
         if left_out.height:
             skipped[reason] = skipped.get(reason, 0) + left_out.height
             examples.setdefault(reason, example(flat, left_out.item(0, LINE)))
-            notes.append(f"{_plural(left_out.height, 'record')} skipped: {reason}")
+            notes.append(skipped_note(left_out.height, reason))
             frame = frame.filter(~mask)
 
     skip(pl.col("error"), ERROR_RECORDS)
@@ -245,7 +257,7 @@ def load_scraped(reader: Reader, path: Path, shown: str, ctx: LoadContext) -> Ex
     skip(pl.col("executive_id").is_null() & pl.col("__handle").is_not_null(), OFF_ROSTER)
     skip(pl.col("executive_id").is_null(), NO_AUTHOR)
     when = export_date(path)
-    fmt = reader.name + ("" if path.suffix.lower() == ".json" else f" ({path.suffix.lstrip('.').lower()})")
+    fmt = reader.shown(path.suffix.lstrip(".").lower())
     if frame.height == 0:
         return Export(path, shown, fmt, schema.empty_posts(), when, notes, platform=reader.platform,
                       records=records, skipped=skipped, examples=examples)  # fmt: skip

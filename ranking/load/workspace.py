@@ -25,6 +25,7 @@ from ranking.load.values import problems_where
 from ranking.load.walk import walk_exports
 from ranking.period import Period, window
 from ranking.settings import Settings, load_settings, logo_file, sending_problems
+from ranking.text.phrase import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -340,7 +341,9 @@ def _read_files(
     links = linked_ids(exports)
     posts = merge_lazy([relink(export_numbered(e), links) for e in exports], [export_rows(e) for e in exports])
     accounting = [account(e, merged) for e, merged in zip(exports, posts.shared, strict=True)]
-    warnings = walked.warnings + [f"{e.shown}: {note}" for e in exports for note in e.notes]
+    warnings = walked.warnings + [
+        Phrase(f"{e.shown}: {note}", "term.file_note", file=e.shown, note=note) for e in exports for note in e.notes
+    ]
     roster = with_exported_followers(roster, exports)
     workspace = Workspace(
         root, settings, roster.drop(LINE), companies.drop(LINE), posts, exports, inputs, warnings, unread, accounting,

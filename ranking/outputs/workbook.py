@@ -85,16 +85,16 @@ def works_frame(works: pl.DataFrame, t: Translator) -> pl.DataFrame:
     labels = {(d, v): value_label(t, d, v) for d, v in works.select("dimension", "value").unique().iter_rows()}
     return works.with_columns(
         pl.Series("value", [labels[d, v] for d, v in works.select("dimension", "value").iter_rows()], pl.String),
-        pl.col("dimension").replace_strict({d: t(f"works.dimension.{d}") for d in DIMENSIONS}, return_dtype=pl.String),
-        pl.col("verdict").replace_strict({v: t(f"works.verdict.{v}") for v in VERDICTS}, return_dtype=pl.String),
+        pl.col("dimension").replace_strict({d: t.of("works.dimension", d) for d in DIMENSIONS}, return_dtype=pl.String),
+        pl.col("verdict").replace_strict({v: t.of("works.verdict", v) for v in VERDICTS}, return_dtype=pl.String),
     )
 
 
 def _write_sheet(workbook: xlsxwriter.Workbook, t: Translator, frame: pl.DataFrame, which: str, f: Formats) -> None:
     """One sheet: a header row of labels, then the rows, as an Excel table with a filter."""
     columns = frame.columns
-    sheet = workbook.add_worksheet(t(f"xlsx.sheet.{which}"))
-    headers = [t(f"xlsx.col.{c}") for c in columns]
+    sheet = workbook.add_worksheet(t.of("xlsx.sheet", which))
+    headers = [t.of("xlsx.col", c) for c in columns]
     # Each column is written by the one call its type needs, its texts cleaned and checked by polars first:
     # 100,000 executives are 4.6 million cells, and a test per cell cost more than writing it. An empty cell
     # is not written at all (xlsxwriter drops a blank cell without a format anyway).
@@ -102,7 +102,7 @@ def _write_sheet(workbook: xlsxwriter.Workbook, t: Translator, frame: pl.DataFra
         series = frame.get_column(name)
         values = series.to_list()
         if name == "scope":
-            labels = {s: t(f"scope.{s}") for s in SCOPE_ORDER}
+            labels = {s: t.of("scope", s) for s in SCOPE_ORDER}
             for row, value in enumerate(values, start=1):
                 sheet.write_string(row, col, labels[value], f.text)
         elif series.dtype == pl.String:

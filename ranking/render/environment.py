@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from ranking.report.i18n import Translator
+from ranking.report.i18n import Translator, translations
 from ranking.resources import templates_dir
 from ranking.text.safe import isolate
 
@@ -27,10 +27,16 @@ def environment(lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
         # every value printed is isolated: a bidi control in a name cannot reorder the text around it
         finalize=lambda value: isolate(value) if type(value) is str else value,
+        extensions=["jinja2.ext.i18n"],
     )
+    # gettext's own functions (`_`, `gettext`, `ngettext`, newstyle: `_("key", name=x)`) read the same catalogue as
+    # `t` (a label) and `tn` (a plural label, `tn("key", n)`), which the templates use: see ranking.report.i18n.
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     t = Translator(lang)
     env.globals["t"] = t
+    env.globals["tn"] = t.plural
     env.filters["num"] = t.number
+    env.filters["say"] = t.say
     env.filters["pct"] = t.percent
     env.filters["day"] = t.day
     env.filters["short_day"] = t.short_day

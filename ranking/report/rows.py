@@ -54,7 +54,8 @@ class Header:
     """What every document states on its cover and running header (declared once, shared by both contexts)."""
 
     lang: str = described("the document's language, `fr` or `en`")
-    title: str = described("the ranking's title (settings report.title)")
+    title: str = described("the ranking's title in the document's language (settings report.title)")
+    subtitle: str = described("a line under the title, or empty (settings report.subtitle)")
     sector: str = described("the sector ranked (settings report.sector)")
     publisher: str = described("who publishes the ranking (settings report.publisher)")
     period: str = described("the month ranked, `YYYY-MM`")
@@ -73,9 +74,10 @@ def header(
     report = settings.report
     return {
         "lang": lang,
-        "title": report.title,
-        "sector": report.sector,
-        "publisher": report.publisher,
+        "title": report.title.get(lang),
+        "subtitle": report.subtitle.get(lang),
+        "sector": report.sector.get(lang),
+        "publisher": report.publisher.get(lang),
         "period": str(period),
         "year": period.year,
         "month": period.month,

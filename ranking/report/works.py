@@ -87,11 +87,11 @@ class SectorWorks:
 def value_label(t: Translator, dimension: str, value: str) -> str:
     """A cell's value in the reader's words (a topic is its name in the settings)."""
     if dimension == "media":
-        return t(f"works.media.{value}")
+        return t.of("works.media", value)
     if dimension == "slot":
         day, part = value.split("-")
-        return t("works.slot", day=t(f"works.day.{day}"), part=t(f"works.part.{part}"))
-    return t(f"topic.{value}") if t.has(f"topic.{value}") else value
+        return t("works.slot", day=t.of("works.day", day), part=t.of("works.part", part))
+    return t.of("topic", value) if t.has(f"topic.{value}") else value
 
 
 def _cell(t: Translator, r: dict) -> WorkCell:
@@ -108,9 +108,10 @@ def _x(t: Translator, value: float | None) -> str:
 def _sentence(t: Translator, c: WorkCell) -> str:
     """`Your executives' videos get 2.4× the sector's median influence (90 %: 1.6–3.3×), from 14 posts.`"""
     media = c.dimension == "media"
-    what = t(f"works.what.media.{c.value}") if media else t(f"works.what.{c.dimension}", value=c.label)
-    return t(
-        f"works.sentence.{c.verdict}",
+    what = t.of("works.what.media", c.value) if media else t.of("works.what", c.dimension, value=c.label)
+    return t.of(
+        "works.sentence",
+        c.verdict,
         what=what,
         ratio=_x(t, c.ratio),
         low=_x(t, c.low),
@@ -182,8 +183,8 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
     sector_best = ranked.select("value", "median_influence", "posts").row(0) if ranked.height else None
     top = max((m for m in sector_slots.values() if m is not None), default=0.0) or 0.0
     slot_labels = {s: value_label(t, "slot", s) for s in SLOTS}
-    days = tuple(t(f"works.day.short.{d}") for d in WEEKDAYS)
-    parts = tuple(t(f"works.part.{p}") for p in PARTS)
+    days = tuple(t.of("works.day.short", d) for d in WEEKDAYS)
+    parts = tuple(t.of("works.part", p) for p in PARTS)
 
     def build(company: str, name: str) -> CompanyWorks:
         rows = by_company.get(company, [])

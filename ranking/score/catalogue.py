@@ -3,8 +3,9 @@ where it prints. Everything else is derived from `MEASURES`: the columns appende
 companies.csv and ranking.xlsx (and their spreadsheet formats), the company report's percentile bars, the
 leaderboard's methodology page, `ranking explain`'s table and the table of docs/methodology.md.
 
-Labels stay in the catalogues of templates/i18n/ (both languages), under keys named after the measure
-(`Measure.label_keys`); a test checks that each declared measure has them.
+Labels stay in the gettext catalogues of templates/locale/ (both languages), under keys named after the measure
+(`Measure.label_keys`, declared in ranking/report/labels.py for `make i18n`); a test checks that each declared
+measure has them.
 
 `python -m ranking.score.catalogue docs/methodology.md` rewrites the generated table of that file; a test fails
 when it is out of date.
@@ -63,7 +64,7 @@ class Measure:
 
     @property
     def label_keys(self) -> tuple[str, ...]:
-        """The labels it needs in each catalogue of templates/i18n/."""
+        """The labels it needs in each catalogue of templates/locale/."""
         keys = [f"xlsx.col.{self.name}"] if self.appended else []
         keys += [f"xlsx.col.percentile_{self.name}"] if self.percentile else []
         keys += [f"measure.{self.name}"] if "bars" in self.places else []

@@ -98,8 +98,10 @@ def check_logo_suffix(settings: Settings) -> None:
 
 def check_header_texts(settings: Settings) -> None:
     """report.publisher and report.title go into every message's From and Subject: no line break in them."""
-    check_header_text(settings.report.publisher, "report.publisher")
-    check_header_text(settings.report.title, "report.title")
+    for text in settings.report.publisher.values():
+        check_header_text(text, "report.publisher")
+    for text in settings.report.title.values():
+        check_header_text(text, "report.title")
 
 
 def check_sender(settings: Settings) -> None:
@@ -217,3 +219,22 @@ SETTINGS_RULES: tuple[Callable[[Settings], None], ...] = (
     check_sender,
     check_collect,
 )
+
+
+#: The settings a reader sees, printed in the documents' language (`Text`).
+READER_TEXTS = ("title", "subtitle", "sector", "publisher")
+LANG_NAMES = {"fr": "French", "en": "English"}
+
+
+def untranslated(settings: Settings, lang: str) -> list[str]:
+    """Warnings for the texts of the documents the settings do not give in `lang` (a document in `lang` would
+    print them in another language): one per setting, naming it and saying how to give both."""
+    out = []
+    for name in READER_TEXTS:
+        text = getattr(settings.report, name)
+        if text.missing(lang, settings.report.lang):
+            out.append(
+                f"report.{name} is not given in {LANG_NAMES[lang]}: the {LANG_NAMES[lang]} documents print "
+                f'{text.get(lang)!r}; give it in both languages, {name} = {{ fr = "…", en = "…" }}'
+            )
+    return out

@@ -46,13 +46,57 @@ class Scoring:
 
 
 @dataclass(frozen=True)
+class Text:
+    """A text a reader sees, in each language: `title = { fr = "…", en = "…" }`, or one string for a workspace of
+    one language (`title = "…"`, taken to be in `report.lang`, printed as it is in the other language, which
+    `validate` warns about: ranking.settings.checks.untranslated)."""
+
+    by_lang: Mapping[str, str] = field(default_factory=lambda: types.MappingProxyType({}))
+    plain: str = ""  # the one string of a workspace of one language
+
+    @classmethod
+    def read(cls, name: str, value: Any) -> Text:
+        """A setting's value: a string, or a table of one string per language (fr, en). Raises ValueError."""
+        if isinstance(value, str):
+            return cls(plain=value)
+        if not isinstance(value, dict) or not value:
+            raise ValueError(f'{name} must be a string or a table such as {{ fr = "…", en = "…" }}, not {value!r}')
+        for lang, text in value.items():
+            if lang not in LANGS:
+                raise ValueError(f"unknown language '{name}.{lang}' (known: {', '.join(LANGS)})")
+            if not isinstance(text, str):
+                raise ValueError(f"{name}.{lang} must be a string, not {text!r}")
+        return cls(by_lang=types.MappingProxyType(dict(value)))
+
+    @classmethod
+    def of(cls, **by_lang: str) -> Text:
+        return cls(by_lang=types.MappingProxyType(by_lang))
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`: its own, else the one string, else the first language given."""
+        return self.by_lang.get(lang) or self.plain or next(iter(self.by_lang.values()), "")
+
+    def missing(self, lang: str, default_lang: str) -> bool:
+        """Whether a document in `lang` would print this text in another language (`default_lang`: the one a
+        plain string is taken to be in)."""
+        if self.by_lang:
+            return lang not in self.by_lang
+        return bool(self.plain) and lang != default_lang
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.by_lang.values()) if self.by_lang else (self.plain,)
+
+
+@dataclass(frozen=True)
 class Report:
-    """What the documents say about themselves."""
+    """What the documents say about themselves. The texts a reader sees (title, subtitle, sector, publisher) are
+    given in each language (`Text`)."""
 
     lang: str = "fr"
-    title: str = "Classement de l'influence des dirigeants"
-    sector: str = "Pharma"
-    publisher: str = "Ranking"
+    title: Text = Text.of(fr="Classement de l'influence des dirigeants", en="Executive influence ranking")
+    subtitle: Text = Text()  # a line under the cover's title (none when empty)
+    sector: Text = Text.of(fr="Pharma", en="Pharma")
+    publisher: Text = Text(plain="Ranking")
     logo: str = ""  # the publisher's logo: a .png, .jpg or .svg file of the workspace (path relative to it)
     top_executives: int = 25
     # Teams and CEOs listed in the leaderboard's tables and charts: a printed ranking of a thousand teams helps
@@ -282,6 +326,8 @@ class Settings:
 
 def _plain(value: Any) -> Any:
     """A settings value as JSON-ready data (asdict cannot copy the read-only mappings)."""
+    if isinstance(value, Text):
+        return dict(value.by_lang) if value.by_lang else value.plain
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Mapping):

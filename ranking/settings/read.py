@@ -13,7 +13,7 @@ from typing import Any
 
 from ranking.errors import InputError, Problem
 from ranking.settings.checks import check_settings
-from ranking.settings.model import Settings
+from ranking.settings.model import Settings, Text
 
 
 def _check_value(name: str, value: Any, kind: Any) -> Any:
@@ -45,6 +45,8 @@ def _check_value(name: str, value: Any, kind: Any) -> Any:
             raise ValueError(f"{name} must be a table, not {value!r}")
         _, item = typing.get_args(kind)
         return types.MappingProxyType({k: _check_value(f"{name}.{k}", v, item) for k, v in value.items()})
+    if kind is Text:
+        return Text.read(name, value)
     if is_dataclass(kind):
         if not isinstance(value, dict):
             raise ValueError(f"{name} must be a table, not {value!r}")

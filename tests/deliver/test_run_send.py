@@ -18,7 +18,7 @@ from ranking.deliver.ledger import DeliveryError, Key, Ledger
 from ranking.deliver.message import build_message
 from ranking.load.contacts import Recipient
 from ranking.period import Period
-from ranking.settings import Report, Settings, Smtp
+from ranking.settings import Report, Settings, Smtp, Text
 from ranking.text.address import parse_address
 from tests.deliver.mailserver import Mailbox, smtp_server
 from tests.workspaces import person, post, workspace, write_csv
@@ -54,7 +54,9 @@ def test_what_is_not_an_address(entry: str) -> None:
 )
 def test_third_party_names_never_reach_a_header(company: str, name: str) -> None:
     recipient = Recipient("acme", "\u00abX\u00bb " + company, "ana@acme.example", "\u00abY\u00bb " + name)
-    settings = Settings(report=Report(title="Classement — spécial", publisher="Observatoire éditions"))
+    settings = Settings(
+        report=Report(title=Text(plain="Classement — spécial"), publisher=Text(plain="Observatoire éditions"))
+    )
     files = [("report-acme-2021-10.pdf", b"%PDF-1 a"), ("leaderboard-2021-10.pdf", b"%PDF-1 b")]
     message = build_message(
         recipient, files, settings, "from@ranking.example", "<id@ranking.example>", Period(2021, 10), "fr"

@@ -109,7 +109,7 @@ def test_every_director_receives_both_reports_once(setup: Setup, plain_env: None
                 f"leaderboard-{PERIOD}.pdf": (setup.folder / "leaderboard.pdf").read_bytes(),
             }
             # the run was in English (manifest), the subject is the project's text, names stay in the body
-            assert message["Subject"] == "Classement de l'influence des dirigeants — October 2021"
+            assert message["Subject"] == "Executive influence ranking — October 2021"
             text = message.get_body(("plain",)).get_content()
             html = message.get_body(("html",)).get_content()
             name = {"acme": "Acmé Labs", "beta": "Beta Santé"}[company]

@@ -293,7 +293,7 @@ def test_a_wide_csv_within_the_limit_is_read(root: Path) -> None:
     settings(root, max_columns=30_000)
     code, output = invoke("validate", "-w", root)
     assert code == 0, output
-    assert "exports/wide.csv: canonical csv, 1 post" in output, output
+    assert "exports/wide.csv: Contract-format posts, CSV, 1 post" in output, output
 
 
 @pytest.mark.parametrize("listing", ["roster.csv", "companies.csv"])

@@ -128,7 +128,7 @@ def test_the_data_quality_page_summarises_many_exports_the_manifest_lists_them(t
     data = pipeline(root, Period(2021, 10)).report
     html = render("leaderboard.html", leaderboard_context(data, "en"), "en")
     assert "p00.csv" not in html and "p59.csv" not in html  # no line per file...
-    assert "canonical csv" in html and ">61<" in html  # ...but the count per format
+    assert "Contract-format posts, CSV" in html and ">61<" in html  # ...but the count per format
     code, output = invoke(*run_args(root, tmp_path / "out"))
     assert code == 0, output
     manifest = json.loads((tmp_path / "out" / "2021-10" / "manifest.json").read_text())

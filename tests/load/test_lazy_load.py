@@ -275,6 +275,6 @@ def test_validate_counts_a_parquet_export_without_reading_it_whole(tmp_path: Pat
     lines = inventory(ws)
     assert scanned._posts is None  # counted by a query over the file: its posts (and texts) never held
     assert (
-        "  exports/feed_2021-10-31.parquet: canonical parquet, 1 post, 1 repost, 2021-10-05 to 2021-10-05, 1 executives"
+        "  exports/feed_2021-10-31.parquet: canonical parquet, 1 post, 1 repost, 2021-10-05 to 2021-10-05, 1 executive"
         in lines
     )

@@ -301,13 +301,13 @@ def test_validate_shows_each_executive_s_files_dates_counts_and_what_was_not_rea
         "    exports/ana/tweet_activity_metrics_ana_x_20211001_20211101_en.csv: X analytics (classic), 1 post, "
         "2021-10-05 to 2021-10-05",
         "      1 record = 1 post (1 merged with the same post in another export)",
-        "    exports/ana/tweets.js: X archive tweets, 1 post, 1 repost, 2021-09-03 to 2021-10-05",
+        "    exports/ana/tweets.js: X archive, tweets, 1 post, 1 repost, 2021-09-03 to 2021-10-05",
         "      2 records = 1 post + 1 repost (1 merged with the same post in another export)",
         "    not read: exports/ana/notes.txt (format not recognised; 1 problem)",
         "      looks like a file this tool cannot read as records",
         "      no [[sources]] mapping proposed: no records in the file",
         "  bob (Bob Martin): no posts",
-        "    exports/bob/Content_2021-01-01_2021-10-31.xlsx: LinkedIn creator analytics, 1234 followers, no posts",
+        "    exports/bob/Content_2021-01-01_2021-10-31.xlsx: LinkedIn creator analytics, 1,234 followers, no posts",
         "      0 records = 0 posts",
         "Warning: " + f"{root}/exports/bob/Content_2021-01-01_2021-10-31.xlsx: no TOP POSTS table: only the follower "
         "total was read",

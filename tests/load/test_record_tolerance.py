@@ -84,15 +84,16 @@ def test_validate_shows_each_reason_counted_with_one_example(tmp_path: Path) -> 
     [
         ("en", 1, f"1 record skipped: {PLACEHOLDERS}"),
         ("en", 3, "3 records skipped: error records of the dataset"),
-        ("fr", 1, "1 enregistrement écarté : avis et substituts du service, pas des publications (identifiant nul ou "
+        ("fr", 1, "1 enregistrement ignoré : avis et substituts du service, pas des publications (identifiant nul ou "
                   "négatif, ou ni date ni URL)"),
-        ("fr", 1200, "1\u202f200 enregistrements écartés : enregistrements d’erreur du jeu de données"),
+        ("fr", 1200, "1\u202f200 enregistrements ignorés : enregistrements d'erreur du jeu de données"),
     ],
 )  # fmt: skip
 def test_the_documents_tell_each_skip_reason_in_the_reader_s_language(lang: str, count: int, said: str) -> None:
     from ranking.report.i18n import Translator
 
     reason = PLACEHOLDERS if "avis" in said or PLACEHOLDERS in said else ERROR_RECORDS
-    note = f"{count} record{'s' if count != 1 else ''} skipped: {reason}"
-    assert Translator(lang).note(note) == said
-    assert Translator(lang).note("a note of another kind") == "a note of another kind"
+    from ranking.text.phrase import skipped
+
+    assert Translator(lang).say(skipped(count, reason)) == said
+    assert Translator(lang).say("a note of another kind") == "a note of another kind"

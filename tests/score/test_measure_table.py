@@ -104,7 +104,7 @@ def test_a_declared_measure_reaches_every_output(tmp_path: Path, pipeline, decla
     heads = [h.strip() for h in beyond.splitlines()[2].split("┃")[1:-1]]
     assert heads[heads.index("median") + 2 : heads.index("median") + 4] == ["mean", "pct"]
     month = next(line for line in beyond.splitlines() if line.startswith("│ month"))
-    assert [c.strip() for c in month.split("│")[1:-1]][heads.index("mean")] == "14.7"
+    assert [c.strip() for c in month.split("│")[1:-1]][heads.index("mean")] == "14.67"
 
     # the methodology's table
     assert re.search(r"^\| `mean_influence` \| executives, companies \| the mean influence", catalogue.markdown(), re.M)

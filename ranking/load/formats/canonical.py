@@ -17,6 +17,7 @@ from ranking.load.convert import SUFFIXES, canonical_plan, clean_columns, read_a
 from ranking.load.reading import reading
 from ranking.load.tabular import LINE, refuse_wide
 from ranking.load.values import check_problems
+from ranking.text.phrase import Phrase
 
 NAME = "canonical"
 DESCRIPTION = "canonical CSV/JSON/Parquet with the contract's field names (posted_at, post_id or url, ...)"
@@ -48,10 +49,15 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     return Export(
         path=path,
         shown=shown,
-        format=f"canonical {path.suffix.lstrip('.').lower()}",
+        format=canonical_format(path.suffix.lstrip(".").lower()),
         posts=posts,
         snapshot=when,
     )
+
+
+def canonical_format(suffix: str) -> Phrase:
+    """`canonical csv`; in a document, `Contract-format posts, CSV`."""
+    return Phrase(f"canonical {suffix}", "format.canonical", file=suffix.upper())
 
 
 def scan_parquet(path: Path, shown: str, ctx: LoadContext) -> ScannedExport:
@@ -79,4 +85,4 @@ def scan_parquet(path: Path, shown: str, ctx: LoadContext) -> ScannedExport:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
     query, _ = canonical_plan(pl.scan_parquet(path, row_index_name=ROW), names, ctx, shown, when, clean)
     posts = query.select([*schema.conforming(set(query.collect_schema().names())), ROW])
-    return ScannedExport(path, shown, "canonical parquet", posts, when, rows)
+    return ScannedExport(path, shown, canonical_format("parquet"), posts, when, rows)

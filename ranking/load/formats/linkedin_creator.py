@@ -23,9 +23,11 @@ from ranking.load.sniff import owner, whole_number_text
 from ranking.load.tabular import LINE, refuse_long_fields
 from ranking.load.values import post_id_from_url
 from ranking.load.xlsx import open_workbook
+from ranking.text.phrase import Phrase
 
 NAME = "linkedin-creator"
 DESCRIPTION = "LinkedIn creator analytics .xlsx"
+CREATOR_FORMAT = Phrase("LinkedIn creator analytics", "format.linkedin_creator")
 TOTAL_ONLY = "total only"
 
 _SHEETS = ("DISCOVERY", "ENGAGEMENT", "TOP POSTS", "FOLLOWERS", "DEMOGRAPHICS")
@@ -160,10 +162,12 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     followers = {executive: total} if total is not None else {}
     table = _top_posts(book.rows("TOP POSTS"))
     if table is None or table.height == 0:
-        notes.append("no TOP POSTS table: only the follower total was read" if total is not None else "no posts")
-        return Export(
-            path, shown, "LinkedIn creator analytics", schema.empty_posts(), when, notes, followers, platform="linkedin"
+        notes.append(
+            Phrase("no TOP POSTS table: only the follower total was read", "note.creator_total_only")
+            if total is not None
+            else Phrase("no posts", "note.no_posts")
         )
+        return Export(path, shown, CREATOR_FORMAT, schema.empty_posts(), when, notes, followers, platform="linkedin")
     for column in ("engagements", "impressions"):
         if column not in table.columns:
             table = table.with_columns(pl.lit(None, pl.String).alias(column))
@@ -189,6 +193,4 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     posts, problems = to_canonical(table, ctx, shown, when)
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
-    return Export(
-        path, shown, "LinkedIn creator analytics", posts, when, notes, followers, [TOTAL_ONLY], platform="linkedin"
-    )
+    return Export(path, shown, CREATOR_FORMAT, posts, when, notes, followers, [TOTAL_ONLY], platform="linkedin")

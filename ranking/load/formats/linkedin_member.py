@@ -20,6 +20,7 @@ from ranking.load.reading import reading
 from ranking.load.sniff import has_columns, named, owner, pick_columns
 from ranking.load.tabular import read_table
 from ranking.load.values import link_media
+from ranking.text.phrase import Phrase
 
 NAME = "linkedin-member"
 DESCRIPTION = "LinkedIn member export Shares.csv, Comments.csv"
@@ -87,8 +88,9 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     head = reading(path, shown).head()
     when = export_date(path)
     if _is_comments(path, head) and not has_columns(head, "sharelink"):
-        note = "comments on other members' posts are not posts: ignored"
-        return Export(path, shown, "LinkedIn member export (comments, ignored)", schema.empty_posts(), when, [note])
+        note = Phrase("comments on other members' posts are not posts: ignored", "note.member_comments")
+        fmt = Phrase("LinkedIn member export (comments, ignored)", "format.linkedin_member.comments")
+        return Export(path, shown, fmt, schema.empty_posts(), when, [note])
     owner(ctx, shown, "a LinkedIn member export")
     frame = pick_columns(
         read_table(path, shown), _SHARES, shown, "the LinkedIn Shares export", ("SharedUrl", "MediaUrl")
@@ -110,4 +112,5 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
     # A post with several media stands once per medium: it is one post.
     posts = posts.unique(subset=["post_id"], keep="first", maintain_order=True)
-    return Export(path, shown, "LinkedIn member export (Shares)", posts, when, flags=[NO_COUNTS], platform="linkedin")
+    fmt = Phrase("LinkedIn member export (Shares)", "format.linkedin_member.shares")
+    return Export(path, shown, fmt, posts, when, flags=[NO_COUNTS], platform="linkedin")

@@ -24,6 +24,8 @@ from ranking.load.sniff import header_of
 from ranking.load.tabular import LINE, decode
 from ranking.load.values import media_value, normalise_handle, platform_from_url, problems_where
 from ranking.settings import SOURCE_FIELDS, Source
+from ranking.text.phrase import Phrase
+from ranking.text.phrase import skipped as skipped_note
 
 NAME = "mapped"
 DESCRIPTION = "files named by [[sources]] in ranking.toml, or with the columns postUrl, postDate, likeCount, ..."
@@ -139,9 +141,14 @@ def _kinds(frame: pl.DataFrame, source: Source) -> tuple[pl.DataFrame, list[str]
     mapped = raw.str.to_lowercase().replace_strict(lookup, default=None, return_dtype=pl.String)
     frame = frame.with_columns(raw.alias("__raw"), mapped.alias("kind"))
     dropped = frame.filter(pl.col("__raw").is_not_null() & (pl.col("kind").is_null() | (pl.col("kind") == "ignore")))
-    notes = [
-        f"{count} row{'s' if count > 1 else ''} with {value!r} left out "
-        + ("(not a post of the profile's)" if kind == "ignore" else "(a value the mapping does not know)")
+    notes: list[str] = [
+        Phrase(
+            f"{count} row{'s' if count > 1 else ''} with {value!r} left out "
+            + ("(not a post of the profile's)" if kind == "ignore" else "(a value the mapping does not know)"),
+            "note.kind_ignored" if kind == "ignore" else "note.kind_unknown",
+            count,
+            value=value,
+        )
         for value, kind, count in dropped.group_by("__raw", "kind").len().sort("__raw").iter_rows()
     ]
     kept = frame.filter(pl.col("__raw").is_null() | (pl.col("kind").is_not_null() & (pl.col("kind") != "ignore")))
@@ -273,9 +280,9 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
         notes.append(f"{others} record{'s' if others != 1 else ''} skipped: {OTHER_AUTHOR}")
     if off:
         skipped[OFF_ROSTER] = off
-        notes.append(f"{off} record{'s' if off != 1 else ''} skipped: {OFF_ROSTER}")
+        notes.append(skipped_note(off, OFF_ROSTER))
     when = export_date(path)
-    label = f"mapped ({_label(source)})"
+    label = Phrase(f"mapped ({_label(source)})", "format.mapped", source=_label(source))
     platform = source.platform or None
     if frame.height == 0 and skipped:
         return Export(path, shown, label, schema.empty_posts(), when, notes, platform=platform, records=records,

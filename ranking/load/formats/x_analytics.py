@@ -17,6 +17,7 @@ from ranking.load.base import Export, LoadContext, export_date
 from ranking.load.convert import to_canonical
 from ranking.load.sniff import has_columns, named, pick_columns, unescape, whole_number_text
 from ranking.load.tabular import read_table
+from ranking.text.phrase import Phrase
 
 CLASSIC = "x-analytics-classic"
 CLASSIC_DESCRIPTION = "tweet_activity_metrics_<handle>_<start>_<end>_en.csv"
@@ -99,7 +100,7 @@ def _finish(frame: pl.DataFrame, path: Path, shown: str, ctx: LoadContext, what:
 def load_classic(path: Path, shown: str, ctx: LoadContext) -> Export:
     """Load a classic X analytics CSV (one month of the account's tweets, with their counts)."""
     frame = pick_columns(read_table(path, shown), _CLASSIC_COLUMNS, shown, "the X analytics export", ("impressions",))
-    return _finish(frame, path, shown, ctx, "X analytics (classic)")
+    return _finish(frame, path, shown, ctx, Phrase("X analytics (classic)", "format.x_analytics.classic"))
 
 
 def load_content(path: Path, shown: str, ctx: LoadContext) -> Export:
@@ -110,4 +111,4 @@ def load_content(path: Path, shown: str, ctx: LoadContext) -> Export:
     dates = [raw.str.to_date(layout, strict=False) for layout in _CONTENT_DATES]
     # A date that fits no layout stays as written, so that the error quotes it.
     frame = frame.with_columns(pl.coalesce(pl.coalesce(dates).dt.to_string("%Y-%m-%d"), raw).alias("posted_at"))
-    return _finish(frame, path, shown, ctx, "X analytics (content)")
+    return _finish(frame, path, shown, ctx, Phrase("X analytics (content)", "format.x_analytics.content"))

@@ -27,8 +27,10 @@ from ranking.load.sniff import named, owner, unescape
 from ranking.load.strict_json import DECODER, DuplicateKey
 from ranking.load.tabular import LINE, decode
 from ranking.load.values import media_value, normalise_handle
+from ranking.text.phrase import Phrase
 
 NAME = "x-archive"
+TWEETS_FORMAT = Phrase("X archive tweets", "format.x_archive.tweets")
 DESCRIPTION = "X archive tweets.js, tweet.js, tweets-part<n>.js"
 
 _ASSIGNMENT = re.compile(r"\s*window\.YTD\.([A-Za-z0-9_]+)\.part\d+\s*=\s*")
@@ -220,13 +222,17 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     found = _ASSIGNMENT.match(text.lstrip("\ufeff"))
     start = len(text) - len(text.lstrip("\ufeff")) + (found.end() if found else 0)
     if _MANIFEST.match(text.lstrip("\ufeff")):
-        note = "the archive's manifest: its generationDate dates the archive's files"
-        return Export(path, shown, "X archive (manifest)", schema.empty_posts(), archive_date(path), [note])
+        note = Phrase("the archive's manifest: its generationDate dates the archive's files", "note.x_manifest")
+        fmt = Phrase("X archive (manifest)", "format.x_archive.manifest")
+        return Export(path, shown, fmt, schema.empty_posts(), archive_date(path), [note])
     data = found.group(1) if found else ("deleted_tweets" if path.name.lower().startswith("deleted") else "tweets")
     when = archive_date(path)
     if data not in _TWEETS:
-        reason = "deleted tweets are not counted" if data == "deleted_tweets" else "it holds no tweets of the executive"
-        return Export(path, shown, f"X archive ({data}, ignored)", schema.empty_posts(), when, [f"{reason}: ignored"])
+        deleted = data == "deleted_tweets"
+        reason = "deleted tweets are not counted" if deleted else "it holds no tweets of the executive"
+        note = Phrase(f"{reason}: ignored", "note.x_deleted" if deleted else "note.x_not_tweets")
+        fmt = Phrase(f"X archive ({data}, ignored)", "format.x_archive.ignored", data=data)
+        return Export(path, shown, fmt, schema.empty_posts(), when, [note])
     executive = owner(ctx, shown, "an X archive")
     profile = _profile(ctx, executive)
     rows: list[dict[str, Any]] = []
@@ -248,9 +254,11 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     if superseded:
         rows = [r for r in rows if r["post_id"] not in superseded]
         count = len(superseded)
-        notes.append(f"{count} earlier version{'s' if count > 1 else ''} of edited tweets ignored (the newest counts)")
+        english = f"{count} earlier version{'s' if count > 1 else ''} of edited tweets ignored (the newest counts)"
+        notes.append(Phrase(english, "note.x_edits", count))
     if not rows:
-        return Export(path, shown, "X archive tweets", schema.empty_posts(), when, [*notes, "no tweets"], platform="x")
+        none = Phrase("no tweets", "note.no_tweets")
+        return Export(path, shown, TWEETS_FORMAT, schema.empty_posts(), when, [*notes, none], platform="x")
     frame = pl.DataFrame(
         rows,
         schema={
@@ -278,4 +286,4 @@ def load(path: Path, shown: str, ctx: LoadContext) -> Export:
     posts, problems = to_canonical(frame, ctx, shown, when)
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
-    return Export(path, shown, "X archive tweets", posts, when, notes, platform="x")
+    return Export(path, shown, TWEETS_FORMAT, posts, when, notes, platform="x")
