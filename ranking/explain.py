@@ -24,6 +24,7 @@ from ranking.score.catalogue import Measure
 from ranking.score.measures import post_measures
 from ranking.score.what_works import DIMENSIONS, cell_posts
 from ranking.settings import Scoring
+from ranking.text.phrase import plural
 
 
 @dataclass(frozen=True)
@@ -180,16 +181,16 @@ def _measure_lines(explanation: Explanation, scope: str) -> list[Text]:
     measured = posts.filter(pl.col("measured")).sort(["influence", "posted_at", "post_id"])
     n = measured.height
     if n < e.min_posts:
-        median = f"{n} own post(s) with a count, fewer than the minimum {e.min_posts}: no median"
+        median = f"{plural(n, 'own post')} with a count, fewer than the minimum {e.min_posts}: no median"
     else:
         middle = measured.slice((n - 1) // 2, 2 - n % 2)
         median = f"median influence {_number(row['median_influence'])} of {n} own posts with a count: the middle "
-        median += f"post(s) {_ids(middle)}"
+        median += f"{'post' if middle.height == 1 else 'posts'} {_ids(middle)}"
     rated = measured.filter(pl.col("rated"))
     if rated.height:
         sums = rated.select(pl.col("interactions", "impressions").sum()).row(0)
         rate = f"engagement rate {_rate(row['engagement_rate'])} = {sums[0]:,} interactions / {sums[1]:,} impressions"
-        rate += f" over {rated.height} post(s): {', '.join(rated.get_column('post_id'))}"
+        rate += f" over {plural(rated.height, 'post')}: {', '.join(rated.get_column('post_id'))}"
     else:
         rate = "engagement rate: no own post with a count has impressions: none"
     reached = measured.filter(pl.col("per_1k_followers").is_not_null())
@@ -201,7 +202,7 @@ def _measure_lines(explanation: Explanation, scope: str) -> list[Text]:
     kept = catalogue.decimals()["interactions_per_1k_followers"]
     if platforms.height:
         parts = [
-            f"{p['platform']} {p['n']} post(s), {p['i']:,} interactions, {p['f']:,} followers "
+            f"{p['platform']} {plural(p['n'], 'post')}, {p['i']:,} interactions, {p['f']:,} followers "
             f"→ {1000 * p['i'] / p['n'] / p['f']:,.{kept}f}"
             for p in platforms.sort("platform").iter_rows(named=True)
         ]
