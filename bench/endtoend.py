@@ -209,9 +209,11 @@ def section(args: argparse.Namespace, rows: list[tuple[tuple[int, int, int], dic
     return "\n".join(lines)
 
 
-def write(path: Path, text: str) -> None:
+def write(path: Path, text: str, marker: str = MARKER) -> None:
+    """Put `text` (a section between `<!-- marker -->` and `<!-- /marker -->`) in the results file, in place of the
+    section of the same marker, else at its end: each benchmark of `make bench` keeps its own section."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"<!-- {re.escape(MARKER)} -->.*?<!-- /{re.escape(MARKER)} -->", re.DOTALL)
+    pattern = re.compile(rf"<!-- {re.escape(marker)} -->.*?<!-- /{re.escape(marker)} -->", re.DOTALL)
     new = pattern.sub(lambda _m: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
     path.write_text(new, encoding="utf-8")
 

@@ -221,15 +221,6 @@ def section(rows: list[tuple[Case, dict[str, object]]], started: datetime) -> st
     return "\n".join(lines)
 
 
-def write(path: Path, text: str) -> None:
-    import re
-
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"<!-- {re.escape(MARKER)} -->.*?<!-- /{re.escape(MARKER)} -->", re.DOTALL)
-    new = pattern.sub(lambda _m: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", help="a case's name (several allowed); printed, not written")
@@ -248,7 +239,10 @@ def main() -> None:
         print(f"{case.name}: {result}", flush=True)
         subprocess.run(["rm", "-rf", str(scratch / case.name)], check=True)
     if not args.only:
-        write(args.results, section(rows, started))
+        sys.path.insert(0, str(REPO))  # run as a script: the repository's `bench` package
+        from bench.endtoend import write
+
+        write(args.results, section(rows, started), MARKER)
         print(f"wrote {args.results}")
 
 

@@ -72,14 +72,7 @@ def main() -> None:
     result = endtoend.measure(folder, args.period, args.data / "scratch" / "wide-roster", args.jobs)
     print(f"{args.executives:,} executives in {args.companies} teams: {result}", flush=True)
     text = section(args, result, started, load_before)
-    # the same file and markers convention as bench/endtoend.py
-    old = args.results.read_text(encoding="utf-8") if args.results.exists() else "# Benchmark results\n\n"
-    start, end = f"<!-- {MARKER} -->", f"<!-- /{MARKER} -->"
-    if start in old and end in old:
-        new = old[: old.index(start)] + text + old[old.index(end) + len(end) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    args.results.write_text(new, encoding="utf-8")
+    endtoend.write(args.results, text, MARKER)
     print(f"wrote {args.results}")
 
 

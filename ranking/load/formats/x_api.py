@@ -34,6 +34,19 @@ def _status_url(handle: pl.Expr, number: pl.Expr) -> pl.Expr:
     )
 
 
+def _kind(retweet: pl.Expr, reply: pl.Expr, quote: pl.Expr) -> pl.Expr:
+    """A retweet is a repost whatever else it is; a reply that quotes is a reply (both API versions)."""
+    return (
+        pl.when(retweet)
+        .then(pl.lit("repost"))
+        .when(reply)
+        .then(pl.lit("reply"))
+        .when(quote)
+        .then(pl.lit("quote"))
+        .otherwise(pl.lit("post"))
+    )
+
+
 def _outside_link(f: Fields) -> pl.Expr:
     """`link` for a tweet whose first URL leads out of X (a tweet's own URL is a quote, not a link card)."""
     url = f.get("entities/urls/0/expanded_url", "entities/urls/0/url")
@@ -51,13 +64,7 @@ def _v1(f: Fields) -> dict[str, pl.Expr]:
     return {
         "platform": pl.lit("x"),
         "post_id": pl.when(retweet).then(original).otherwise(own),
-        "kind": pl.when(retweet)
-        .then(pl.lit("repost"))
-        .when(reply)
-        .then(pl.lit("reply"))
-        .when(quote)
-        .then(pl.lit("quote"))
-        .otherwise(pl.lit("post")),
+        "kind": _kind(retweet, reply, quote),
         # the media entities (photo, video, animated_gif; a retweet's are the original's), else an outside link
         "media": f.media(
             media_value(
@@ -104,13 +111,7 @@ def _v2(f: Fields) -> dict[str, pl.Expr]:
     return {
         "platform": pl.lit("x"),
         "post_id": pl.when(retweet).then(original).otherwise(own),
-        "kind": pl.when(retweet)
-        .then(pl.lit("repost"))
-        .when(reply)
-        .then(pl.lit("reply"))
-        .when(quote)
-        .then(pl.lit("quote"))
-        .otherwise(pl.lit("post")),
+        "kind": _kind(retweet, reply, quote),
         # attachments joined from the page's includes (`media` types; a poll): null when the page has none
         "media": f.media(
             media_value(f.get("attachments/media/0/type")),
