@@ -44,6 +44,16 @@ def test_every_label_is_translated_and_none_is_fuzzy(lang: str) -> None:
     assert len(entries(lang)) > 200
 
 
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_the_header_is_filled_in_and_keeps_gettext_s_plural_rule(lang: str) -> None:
+    catalog = po(lang)
+    header = {k: v for k, v in catalog.mime_headers}
+    # pybabel's placeholders left in the header read as a catalogue nobody finished
+    assert not [v for v in header.values() if re.search(r"EMAIL@ADDRESS|FULL NAME|YEAR-MO-DA|LL@li\.org", v)], header
+    assert header["Language"] == lang and header["Project-Id-Version"].startswith("ranking ")
+    assert catalog.num_plurals == 2  # the forms every plural label of both catalogues gives
+
+
 def test_both_languages_have_the_same_labels_plurals_and_placeholders() -> None:
     fr, en = entries("fr"), entries("en")
     assert set(fr) == set(en), sorted(set(fr) ^ set(en))
