@@ -5,8 +5,6 @@ that a `collect` killed at any moment knows the runs it paid for. It never holds
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ranking.errors import InputError, RankingError
+from ranking.outputs.publish import try_lock
 
 LOG_FILE = "collect.jsonl"
 #: The steps of a run, in the order they happen. `starting` (keyed by an `intent` id, written before the request
@@ -69,12 +68,8 @@ class CollectLog:
         same runs twice. The kernel drops the lock of a process that dies, even by SIGKILL. Raises Busy."""
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise Busy(f"{self.path}: another `ranking collect` is working on this workspace") from None
-                raise
+            if not try_lock(fd):
+                raise Busy(f"{self.path}: another `ranking collect` is working on this workspace")
             yield
         finally:
             os.close(fd)

@@ -30,6 +30,7 @@ from ranking.errors import InputError, UsageError
 from ranking.load.base import LoadContext
 from ranking.load.formats import load_file
 from ranking.load.workspace import load_companies, load_roster
+from ranking.outputs.publish import fsync_dir
 from ranking.period import Period
 from ranking.settings import Settings, load_settings
 
@@ -87,11 +88,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    fsync_dir(path.parent)
 
 
 def planned(root: Path, period: Period, only: tuple[str, ...], refresh: bool, max_cost_usd: float | None) -> Plan:

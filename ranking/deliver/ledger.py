@@ -9,8 +9,6 @@ line is `sending` belongs to a run that stopped before it heard the server's ans
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import hashlib
 import json
 import logging
@@ -21,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ranking.errors import RankingError
-from ranking.outputs.publish import fsync_dir
+from ranking.outputs.publish import fsync_dir, try_lock
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +100,8 @@ class Ledger:
         created = not path.exists()
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise DeliveryError(f"{path}: another `ranking send` is running for this period") from None
-                raise
+            if not try_lock(fd):
+                raise DeliveryError(f"{path}: another `ranking send` is running for this period")
             if created:
                 fsync_dir(path.parent)
             ledger = cls(path, _read(path), fd)

@@ -101,14 +101,15 @@ def _locked(path: Path, final: Path) -> int:
         except OSError as exc:
             raise OutputError(f"{path.parent}: cannot write the output folder ({exc.strerror or exc})") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
+            locked = try_lock(fd)
+        except OSError:
             os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise BusyError(
-                    f"{final}: another `ranking run` or `ranking send` is working on this month; try again when it ends"
-                ) from None
             raise
+        if not locked:
+            os.close(fd)
+            raise BusyError(
+                f"{final}: another `ranking run` or `ranking send` is working on this month; try again when it ends"
+            )
         # The holder before us may have removed the file after we opened it: then our lock is on a file
         # nobody else will open, and we must lock the one now at `path`.
         try:
@@ -249,6 +250,18 @@ def publish(staging: Path, final: Path, keep: tuple[str, ...] = ()) -> None:
         shutil.rmtree(old, ignore_errors=True)
     fsync_dir(final.parent)
     checkpoint("published")
+
+
+def try_lock(fd: int) -> bool:
+    """Take an exclusive lock on the open file `fd` without waiting: False when another process holds it (the
+    kernel drops a dead process's lock, even after SIGKILL); any other refusal is raised."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            return False
+        raise
+    return True
 
 
 def fsync_dir(folder: Path) -> None:
