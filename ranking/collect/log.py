@@ -56,6 +56,15 @@ class Busy(RankingError):
     """Another `ranking collect` is working on the workspace."""
 
 
+def _end_cut_line(fd: int) -> None:
+    """End a last line cut short (a collect killed while writing it) with a newline, so that the steps appended
+    after it stand on lines of their own."""
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        os.write(fd, b"\n")
+        os.fsync(fd)
+
+
 class CollectLog:
     """The append-only log of a workspace's runs."""
 
@@ -66,10 +75,11 @@ class CollectLog:
     def locked(self) -> Iterator[None]:
         """Hold an exclusive lock on the log for the block: two collects of a workspace at once would start the
         same runs twice. The kernel drops the lock of a process that dies, even by SIGKILL. Raises Busy."""
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             if not try_lock(fd):
                 raise Busy(f"{self.path}: another `ranking collect` is working on this workspace")
+            _end_cut_line(fd)
             yield
         finally:
             os.close(fd)
@@ -102,7 +112,9 @@ class CollectLog:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
-                if number == len(lines):  # no newline after it: a write cut short
+                # A write cut short: the last line, without a newline, or one that a later collect ended (see
+                # `_end_cut_line`) before appending its own steps; every step is written as `{"...`.
+                if number == len(lines) or line.startswith('{"'):
                     continue
                 raise InputError.one(self.path, "not a step of the collection log", number) from None
             key = "intent" if isinstance(record, dict) and record.get("step") in INTENT_STEPS else "run_id"

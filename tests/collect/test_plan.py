@@ -74,6 +74,11 @@ def test_a_torn_last_line_of_the_log_is_left_out_and_any_other_bad_line_named(tm
     with log.path.open("a", encoding="utf-8") as handle:
         handle.write('{"step": "finis')
     assert [s.step for s in log.runs().values()] == ["started"]
+    # the next collect ends the cut line before appending: its steps stand alone and the log stays readable
+    with log.locked():
+        log.append("finished", run_id="r1", items=3)
+    assert log.path.read_text(encoding="utf-8").splitlines()[1] == '{"step": "finis'
+    assert [(s.step, s.items) for s in log.runs().values()] == [("finished", 3)]
     log.path.write_text('not json\n{"step": "started", "run_id": "r"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"collect.jsonl:1: not a step of the collection log"):
         log.read()
