@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PERIOD ?= 2021-10
 
-.PHONY: demo test fuzz lint bench bench-stages fixtures system system-browser clean help screenshots i18n
+.PHONY: demo test fuzz lint bench bench-works bench-stages fixtures system system-browser clean help screenshots i18n
 
 help:
 	@echo "make demo   set everything up and run the monthly ranking on the demo fixtures (output/$(PERIOD)/)"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint   ruff, mypy and the import contract (import-linter)"
 	@echo "make fuzz   the hypothesis properties with new random examples (make test draws the same ones every run)"
 	@echo "make bench  the end-to-end benchmark: ranking run at several sizes (bench/endtoend.py), hostile inputs (bench/inputs.py)"
+	@echo "make bench-works  what the page \"What works for your team\" costs: reports and whole runs with and without it"
 	@echo "make bench-stages  each stage alone, and the scoring against DuckDB and pandas (bench/run.py)"
 	@echo "make i18n   extract the labels (messages.pot), update the fr/en catalogues (.po) and compile them (.mo)"
 	@echo "make screenshots  the demo's pictures in docs/: leaderboard.html at phone and desktop widths, both languages"
@@ -83,6 +84,11 @@ bench: system $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/endtoend.py $(BENCH_ARGS)
 	$(BIN)/python bench/inputs.py
 	$(BIN)/python bench/wide_roster.py
+
+# What the company report's page "What works for your team" costs (issue 24): 30 reports with and without it, then
+# whole `ranking run`s at 200 companies with and without it, alternating (bench/results/issue-24-what-works.md).
+bench-works: system $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python bench/works_cost.py --whole
 
 # Each stage alone, and the scoring against DuckDB and pandas.
 # STAGES_ARGS: e.g. "--posts 50000000 --references duckdb" (see bench/run.py --help)

@@ -7,7 +7,7 @@ classified posts), the part of `compute` the page adds.
     python bench/works_cost.py --size 200:2000:1000000 --reports 30
 
 `--whole` also times `ranking run` on the workspace and on a copy without the page, as bench/endtoend.py does
-(CPU of the whole process tree): 40 minutes or more on a busy machine.
+(CPU of the whole process tree), `--repeat` times each, alternating: 10 minutes on a quiet 2-core machine.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def reports(root: Path, period: str, count: int, lang: str) -> None:
           f"{posts.height:,} posts of the year")  # fmt: skip
 
 
-def whole_runs(root: Path, data: Path, period: str, jobs: int) -> None:
+def whole_runs(root: Path, data: Path, period: str, jobs: int, repeat: int) -> None:
     """`ranking run` with and without the page (a copy of the workspace whose settings leave it out)."""
     copy = data / "ws-without-works"
     if copy.exists():
@@ -93,9 +93,21 @@ def whole_runs(root: Path, data: Path, period: str, jobs: int) -> None:
     parts = ["executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "data_quality", "compliance"]
     (copy / "ranking.toml").unlink()
     (copy / "ranking.toml").write_text(toml + "sections = [" + ", ".join(f'"{p}"' for p in parts) + "]\n")
-    for name, folder in (("with the page", root), ("without the page", copy)):
-        found = measure(folder, period, data / "scratch" / "works-cost", jobs)
-        print(f"ranking run, {name}: {found['cpu']:.1f} CPU s, {found['wall']:.1f} s wall, {found['pages']} pages")
+    cpu: dict[str, list[float]] = {"with the page": [], "without the page": []}
+    for _ in range(repeat):  # alternating, so that a change of the machine's load falls on both
+        for name, folder in (("with the page", root), ("without the page", copy)):
+            found = measure(folder, period, data / "scratch" / "works-cost", jobs)
+            cpu[name].append(found["cpu"])
+            print(
+                f"ranking run, {name}: {found['cpu']:.1f} CPU s, {found['wall']:.1f} s wall, "
+                f"{found['peak_tree']:,.0f} MB peak RSS of the process tree, {found['pages']} pages, "
+                f"load average {loadavg()}",
+                flush=True,
+            )
+    with_page, without = (statistics.mean(v) for v in cpu.values())
+    print(
+        f"the page's cost in the whole run: {with_page - without:+.1f} CPU s ({100 * (with_page / without - 1):+.1f} %)"
+    )
 
 
 def main() -> None:
@@ -106,13 +118,14 @@ def main() -> None:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--whole", action="store_true", help="also time whole `ranking run`s (long)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=2, help="whole runs of each variant, alternating")
     parser.add_argument("--data", type=Path, default=REPO / "bench" / "data")
     args = parser.parse_args()
     companies, executives, posts = (int(n) for n in args.size.split(":"))
     root = generate.ensure(args.data / f"ws-{posts}-{executives}-{companies}", posts, executives, companies)
     reports(root, args.period, args.reports, args.lang)
     if args.whole:
-        whole_runs(root, args.data, args.period, args.jobs)
+        whole_runs(root, args.data, args.period, args.jobs, args.repeat)
 
 
 if __name__ == "__main__":

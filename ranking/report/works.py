@@ -13,6 +13,11 @@ from ranking.report.i18n import Translator
 from ranking.report.rows import described
 from ranking.score.what_works import PARTS, SLOTS, WEEKDAYS, WhatWorks
 
+#: Cells of each group (clearly above, clearly below) given a line of figures on the page; the others are named
+#: after them (what_works.csv and `ranking explain --cell` give their figures). A team of many posts can have a dozen
+#: decisive cells, and each line is what the page costs to lay out (bench/results/issue-24-what-works.md).
+LINES = 6
+
 
 @dataclass(frozen=True)
 class WorkCell:
@@ -41,6 +46,7 @@ class SlotSquare:
     sector_median: float | None = described("the sector's median influence there (none below `min_posts` posts)")
     shade: float = described("0..1: the sector's median over the highest slot's, for the square's grey")
     verdict: str | None = described("the team's verdict there (none without a post)")
+    dot: float = described("0..1: the dot's radius, the square root of `posts` over the team's busiest slot's")
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,9 @@ class CompanyWorks:
     """The company report's page "What works for your team"."""
 
     min_posts: int = described("posts a cell needs for a verdict (`measures.min_posts`)")
+    lines: int = described(
+        "at most this many cells of `above` and of `below` get a line of figures; the others are named"
+    )
     above: tuple[WorkCell, ...] = described("formats and topics clearly above the sector's (`better`), highest first")
     below: tuple[WorkCell, ...] = described("formats and topics clearly below (`worse`), lowest first")
     cells: tuple[WorkCell, ...] = described(
@@ -55,6 +64,7 @@ class CompanyWorks:
         "too few posts (formats first, each group in its order)"
     )
     slots: tuple[SlotSquare, ...] = described("the 28 squares of the heat map, Monday night first")
+    busiest: int = described("the team's posts in its busiest slot: the largest dot's")
     slot_text: str = described("the heat map's text alternative: each slot's figures")
     sentences: tuple[str, ...] = described("three plain sentences made from the figures")
     unknown_media: int = described("own posts whose format no export states (left out of the formats)")
@@ -191,6 +201,7 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
         cells = [_cell(t, r) for r in rows if r["dimension"] != "slot"]
         own_slots = {r["value"]: _cell(t, r) for r in rows if r["dimension"] == "slot"}
         squares = []
+        busiest = max((c.posts for c in own_slots.values()), default=0)
         for i, s in enumerate(SLOTS):
             mine = own_slots.get(s)
             median = sector_slots.get(s)
@@ -204,6 +215,7 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
                     median,
                     shade,
                     mine.verdict if mine else None,
+                    (mine.posts / busiest) ** 0.5 if mine and busiest else 0.0,
                 )
             )
         above = sorted((c for c in cells if c.verdict == "better"), key=lambda c: (-(c.ratio or 0), c.value))
@@ -211,10 +223,12 @@ def company_works_builder(works: WhatWorks, lang: str) -> Callable[[str, str], C
         rest = [c for v in ("same", "too_few") for c in cells if c.verdict == v]
         return CompanyWorks(
             min_posts=works.min_posts,
+            lines=LINES,
             above=tuple(above),
             below=tuple(below),
             cells=(*above, *below, *rest),
             slots=tuple(squares),
+            busiest=busiest,
             slot_text=_slot_text(t, squares, slot_labels),
             sentences=_sentences(t, cells, list(own_slots.values()), name, sector_best),
             unknown_media=works.unknown_media.get(company, 0),

@@ -3,10 +3,12 @@ leaderboard's sector page, both languages, `ranking explain --cell`, byte-identi
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
 from click.testing import CliRunner
+from markupsafe import escape
 from pypdf import PdfReader
 
 from ranking.cli import cli
@@ -64,6 +66,38 @@ def test_the_heat_map_has_every_slot_and_says_its_figures(tmp_path: Path, pipeli
     assert "Wednesday night, 1 post" in works.slot_text
     assert all(0.0 <= s.shade <= 1.0 for s in works.slots)
     assert works.unknown_media == 1
+    # the team's posts are dots: area for posts (radius the square root of the share of the busiest slot)
+    assert works.busiest == 1 and squares["wed-night"].dot == 1.0 and squares["mon-night"].dot == 0.0
+    vid = _context(data, "vid", "en").works
+    for s in vid.slots:
+        assert s.dot == (s.posts / vid.busiest) ** 0.5
+
+
+def test_the_heat_map_draws_no_figure_letter_by_letter(tmp_path: Path, pipeline) -> None:
+    """WeasyPrint lays out an SVG text one letter at a time: the map's only texts are its 11 axis labels, the
+    figures are in its text alternative and the legend."""
+    data = pipeline(what_works_workspace(tmp_path))
+    for lang in ("en", "fr"):
+        context = _context(data, "vid", lang)
+        html = render("company.html", context, lang)
+        svg = html[html.index('<svg class="heatmap"') : html.index("</svg>", html.index('<svg class="heatmap"'))]
+        assert svg.count("<text") == 7 + 4
+        assert context.works.slot_text.split(" ")[-1].rstrip(".") in svg  # the alternative, in the <title>
+        busiest = Translator(lang).plural("works.heatmap.dots", context.works.busiest)
+        assert str(escape(busiest)) in html
+
+
+def test_at_most_lines_cells_of_a_group_get_their_figures_and_the_others_are_named(tmp_path: Path, pipeline) -> None:
+    data = pipeline(what_works_workspace(tmp_path))
+    context = _context(data, "vid", "en")
+    assert context.works.above and context.works.lines >= 1
+    label = context.works.above[0].label
+    full = render("company.html", context, "en")
+    assert f"{label} (format): " in full and "more:" not in full
+    short = dataclasses.replace(context, works=dataclasses.replace(context.works, lines=0))
+    html = render("company.html", short, "en")
+    assert f"{label} (format): " not in html
+    assert f"and {len(context.works.above)} more: {label}" in html
 
 
 def test_the_leaderboard_s_sector_page_ranks_formats_by_median(tmp_path: Path, pipeline) -> None:
