@@ -7,7 +7,8 @@ classified posts), the part of `compute` the page adds.
     python bench/works_cost.py --size 200:2000:1000000 --reports 30
 
 `--whole` also times `ranking run` on the workspace and on a copy without the page, as bench/endtoend.py does
-(CPU of the whole process tree), `--repeat` times each, alternating: 10 minutes on a quiet 2-core machine.
+(CPU of the whole process tree), `--repeat` times each: both at once, one render worker each, so that the machine's
+changes of speed weigh on both alike (or `--one-after-the-other`): 10 minutes on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,7 +85,7 @@ def reports(root: Path, period: str, count: int, lang: str) -> None:
           f"{posts.height:,} posts of the year")  # fmt: skip
 
 
-def whole_runs(root: Path, data: Path, period: str, jobs: int, repeat: int) -> None:
+def whole_runs(root: Path, data: Path, period: str, jobs: int, repeat: int, side_by_side: bool) -> None:
     """`ranking run` with and without the page (a copy of the workspace whose settings leave it out)."""
     copy = data / "ws-without-works"
     if copy.exists():
@@ -93,14 +95,28 @@ def whole_runs(root: Path, data: Path, period: str, jobs: int, repeat: int) -> N
     parts = ["executives", "posts", "beyond_volume", "tone", "executive_tones", "topics", "data_quality", "compliance"]
     (copy / "ranking.toml").unlink()
     (copy / "ranking.toml").write_text(toml + "sections = [" + ", ".join(f'"{p}"' for p in parts) + "]\n")
-    cpu: dict[str, list[float]] = {"with the page": [], "without the page": []}
-    for _ in range(repeat):  # alternating, so that a change of the machine's load falls on both
-        for name, folder in (("with the page", root), ("without the page", copy)):
-            found = measure(folder, period, data / "scratch" / "works-cost", jobs)
-            cpu[name].append(found["cpu"])
+    variants = {"with the page": root, "without the page": copy}
+    cpu: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(repeat):
+        if side_by_side:
+            # Both at once, one render worker each: whatever the host of this virtual machine does to its speed
+            # weighs on both alike (one run after the other, identical runs here differ by up to 70 %).
+            with ThreadPoolExecutor(len(variants)) as pool:
+                futures = {
+                    name: pool.submit(measure, folder, period, data / "scratch" / f"works-cost-{i}", 1)
+                    for i, (name, folder) in enumerate(variants.items())
+                }
+                found = {name: f.result() for name, f in futures.items()}
+        else:  # one after the other, alternating, with `jobs` workers
+            found = {
+                name: measure(folder, period, data / "scratch" / "works-cost", jobs)
+                for name, folder in variants.items()
+            }
+        for name, one in found.items():
+            cpu[name].append(one["cpu"])
             print(
-                f"ranking run, {name}: {found['cpu']:.1f} CPU s, {found['wall']:.1f} s wall, "
-                f"{found['peak_tree']:,.0f} MB peak RSS of the process tree, {found['pages']} pages, "
+                f"ranking run, {name}: {one['cpu']:.1f} CPU s, {one['wall']:.1f} s wall, "
+                f"{one['peak_tree']:,.0f} MB peak RSS of the process tree, {one['pages']} pages, "
                 f"load average {loadavg()}",
                 flush=True,
             )
@@ -118,14 +134,19 @@ def main() -> None:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--whole", action="store_true", help="also time whole `ranking run`s (long)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=2, help="whole runs of each variant, alternating")
+    parser.add_argument("--repeat", type=int, default=2, help="whole runs of each variant")
+    parser.add_argument(
+        "--one-after-the-other",
+        action="store_true",
+        help="whole runs one after the other with --jobs workers (default: both variants at once, one worker each)",
+    )
     parser.add_argument("--data", type=Path, default=REPO / "bench" / "data")
     args = parser.parse_args()
     companies, executives, posts = (int(n) for n in args.size.split(":"))
     root = generate.ensure(args.data / f"ws-{posts}-{executives}-{companies}", posts, executives, companies)
     reports(root, args.period, args.reports, args.lang)
     if args.whole:
-        whole_runs(root, args.data, args.period, args.jobs, args.repeat)
+        whole_runs(root, args.data, args.period, args.jobs, args.repeat, not args.one_after_the_other)
 
 
 if __name__ == "__main__":
