@@ -13,11 +13,13 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ranking.errors import RankingError
 from ranking.render.environment import render
 from ranking.render.pdf import warm_up, write_pdf
 from ranking.render.workers import die_with_parent, stop_workers, workers_ignore_sigint
@@ -64,6 +66,17 @@ def render_document(document: Document, lang: str, assets: tuple[Path, ...] = ()
     return write_pdf(render(document.template, document.context, lang), document.target, assets)
 
 
+#: The longest a run waits for a worker to finish its next document (or its background work, the workbook):
+#: past it, a layout that does not end is taken as stuck and the run stops with an error rather than wait forever.
+#: Generous: the longest document measured, the leaderboard of 1,000 companies, takes a minute or two
+#: (bench/results/latest.md), and a worker has at most two documents queued.
+STALL_SECONDS = 15 * 60
+
+
+class RenderStalled(RankingError):
+    """No worker finished a document within the deadline (`STALL_SECONDS`)."""
+
+
 #: Documents whose pace the estimate of the time left follows: the latest few, not all since the start (the
 #: leaderboard, first and longest, would make the company reports look several times slower than they are).
 PACE_OVER = 16
@@ -84,8 +97,12 @@ def remaining(finished: Sequence[float], total: int | None) -> str:
 class Renderer:
     """Writes documents in this process (one job) or in a pool of `jobs` spawned worker processes."""
 
-    def __init__(self, jobs: int | None = None) -> None:
+    def __init__(
+        self, jobs: int | None = None, stall_seconds: float = STALL_SECONDS, work: Callable[..., int] = render_document
+    ) -> None:
         self.jobs = max(1, jobs or default_jobs())
+        self.stall_seconds = stall_seconds
+        self._work = work  # what a worker does with a document (a module-level function: it is sent by name)
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
@@ -140,7 +157,7 @@ class Renderer:
             for document in order:
                 pace = remaining(finished, count)
                 say(f"rendering PDFs: {document.target.name} ({len(finished) + 1}/{count or '?'}{pace})")
-                pages[document.target] = render_document(ready(document), lang, assets)
+                pages[document.target] = self._work(ready(document), lang, assets)
                 finished.append(time.monotonic())
             return pages
         pool = self._pool  # `abort` may drop it from under this loop: the futures then fail, and so does this
@@ -150,12 +167,16 @@ class Renderer:
         stream = iter(order)
         while True:
             for document in stream:
-                pending[pool.submit(render_document, ready(document), lang, assets)] = document
+                pending[pool.submit(self._work, ready(document), lang, assets)] = document
                 if len(pending) >= 2 * self.jobs:
                     break
             if not pending:
                 return pages
-            ready_now, _ = wait(pending, return_when=FIRST_COMPLETED)
+            ready_now, _ = wait(pending, timeout=self.stall_seconds, return_when=FIRST_COMPLETED)
+            if not ready_now:
+                names = ", ".join(sorted(d.target.name for d in pending.values()))
+                raise RenderStalled(f"rendering PDFs: no document was finished in {_duration(self.stall_seconds)} "
+                                    f"(still rendering: {names}); the workers were stopped")  # fmt: skip
             for future in ready_now:
                 pages[pending.pop(future).target] = future.result()
                 finished.append(time.monotonic())
@@ -174,7 +195,13 @@ class Renderer:
         future = self._pool.submit(work, *args)
 
         def wait_for_it() -> None:
-            future.result()
+            try:
+                future.result(timeout=self.stall_seconds)
+            except FutureTimeout:
+                name = getattr(work, "__name__", "background work")
+                raise RenderStalled(
+                    f"{name}: not finished in {_duration(self.stall_seconds)} after the documents; stopped"
+                ) from None
 
         return wait_for_it
 
@@ -193,6 +220,11 @@ class Renderer:
             return
         pool, self._pool = self._pool, None
         stop_workers(pool)
+
+
+def _duration(seconds: float) -> str:
+    minutes = seconds / 60
+    return f"{minutes:g} min" if minutes >= 1 else f"{seconds:g} s"
 
 
 #: The loggers of the PDF libraries, whose warnings (a font without some glyph, a subsetting fallback) are no
