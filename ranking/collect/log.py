@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ranking.errors import InputError, RankingError
-from ranking.outputs.publish import try_lock
+from ranking.outputs.publish import cut_short, try_lock
 
 LOG_FILE = "collect.jsonl"
 #: The steps of a run, in the order they happen. `starting` (keyed by an `intent` id, written before the request
@@ -56,15 +56,6 @@ class Busy(RankingError):
     """Another `ranking collect` is working on the workspace."""
 
 
-def _end_cut_line(fd: int) -> None:
-    """End a last line cut short (a collect killed while writing it) with a newline, so that the steps appended
-    after it stand on lines of their own."""
-    size = os.fstat(fd).st_size
-    if size and os.pread(fd, 1, size - 1) != b"\n":
-        os.write(fd, b"\n")
-        os.fsync(fd)
-
-
 class CollectLog:
     """The append-only log of a workspace's runs."""
 
@@ -79,7 +70,9 @@ class CollectLog:
         try:
             if not try_lock(fd):
                 raise Busy(f"{self.path}: another `ranking collect` is working on this workspace")
-            _end_cut_line(fd)
+            if cut_short(fd):  # a collect killed while writing its last step: end that line
+                os.write(fd, b"\n")
+                os.fsync(fd)
             yield
         finally:
             os.close(fd)
@@ -113,7 +106,7 @@ class CollectLog:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 # A write cut short: the last line, without a newline, or one that a later collect ended (see
-                # `_end_cut_line`) before appending its own steps; every step is written as `{"...`.
+                # `locked`) before appending its own steps; every step is written as `{"...`.
                 if number == len(lines) or line.startswith('{"'):
                     continue
                 raise InputError.one(self.path, "not a step of the collection log", number) from None

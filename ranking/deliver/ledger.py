@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ranking.errors import RankingError
-from ranking.outputs.publish import fsync_dir, try_lock
+from ranking.outputs.publish import cut_short, fsync_dir, try_lock
 
 log = logging.getLogger(__name__)
 
@@ -98,19 +98,15 @@ class Ledger:
     def open(cls, path: Path) -> Iterator[Ledger]:
         """Lock the ledger against a second sender, read it, and yield it for appending."""
         created = not path.exists()
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             if not try_lock(fd):
                 raise DeliveryError(f"{path}: another `ranking send` is running for this period")
             if created:
                 fsync_dir(path.parent)
             ledger = cls(path, _read(path), fd)
-            size = os.fstat(fd).st_size
-            if size:
-                with path.open("rb") as handle:
-                    handle.seek(size - 1)
-                    if handle.read(1) != b"\n":
-                        ledger._write(b"\n")  # end the cut line so that the next one stands alone
+            if cut_short(fd):
+                ledger._write(b"\n")  # end the cut line so that the next one stands alone
             yield ledger
         finally:
             os.close(fd)  # also releases the lock

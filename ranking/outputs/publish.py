@@ -271,3 +271,10 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def cut_short(fd: int) -> bool:
+    """Whether the append-only log open (readable) at `fd` ends in the middle of a line: a process killed while
+    writing its last line. The next writer ends that line first, so that its own lines stand alone."""
+    size = os.fstat(fd).st_size
+    return bool(size) and os.pread(fd, 1, size - 1) != b"\n"
